@@ -1,0 +1,115 @@
+// Opens the database the environment asks for: embedded PGlite in the data folder, or PostgreSQL.
+// Shared by lib/db.ts (the app's PrismaClient) and lib/migrations (the schema engine).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { ColumnTypeEnum, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; directory: string | null }
+  | { kind: 'postgres'; url: string };
+
+/** Where the data lives: `DATABASE_URL` wins, otherwise PGlite under the data folder. */
+export function databaseTarget(config: { DATABASE_URL?: string; dataDir: string }): DatabaseTarget {
+  if (config.DATABASE_URL) return { kind: 'postgres', url: config.DATABASE_URL };
+  return { kind: 'pglite', directory: path.join(config.dataDir, 'pglite') };
+}
+
+const globalForDb = globalThis as unknown as { strongroomPglite?: Map<string, PGlite> };
+
+/**
+ * One PGlite instance per directory per process: PGlite is single-connection, and the custom
+ * server, the migrations and Next's bundled route code must all share it.
+ */
+export function openPglite(directory: string | null): PGlite {
+  const instances = (globalForDb.strongroomPglite ??= new Map());
+  const key = directory ?? ':memory:';
+  let instance = instances.get(key);
+  if (!instance || instance.closed) {
+    if (directory) fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+    instance = directory ? new PGlite(directory) : new PGlite();
+    instances.set(key, instance);
+  }
+  return instance;
+}
+
+const PG_CHAR_OID = 18;
+const PG_TEXT_OID = 25;
+const charColumnsByRows = new WeakMap<unknown[], number[]>();
+
+/**
+ * The schema engine's catalogue queries return single-byte `"char"` columns (pg_class.relkind
+ * and friends) that @prisma/adapter-pg refuses to map. This client reads them as text and notes
+ * which columns they were, so `withCharacterColumns` can report them as Prisma's Character type,
+ * exactly as the PGlite adapter does.
+ */
+function noteCharColumns(value: pg.QueryResult | undefined): void {
+  const charColumns: number[] = [];
+  (value?.fields ?? []).forEach((field, index) => {
+    if (field.dataTypeID === PG_CHAR_OID) {
+      field.dataTypeID = PG_TEXT_OID;
+      charColumns.push(index);
+    }
+  });
+  if (value && charColumns.length > 0) charColumnsByRows.set(value.rows, charColumns);
+}
+
+function readingCatalogueTypes(query: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]): never {
+    const result = query.apply(this, args);
+    return (result instanceof Promise ? result.then((value: pg.QueryResult) => (noteCharColumns(value), value)) : result) as never;
+  };
+}
+
+// Plain queries go through the pool, transactions through a checked-out client: patch both.
+class CatalogueReadingClient extends pg.Client {}
+CatalogueReadingClient.prototype.query = readingCatalogueTypes(pg.Client.prototype.query as never) as never;
+class CatalogueReadingPool extends pg.Pool {}
+CatalogueReadingPool.prototype.query = readingCatalogueTypes(pg.Pool.prototype.query as never) as never;
+
+type Queryable = { queryRaw: (...args: never[]) => Promise<{ rows: unknown[][]; columnTypes: number[] }> };
+
+function withCharacterColumns<T extends object>(target: T): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function') return value;
+      if (property === 'queryRaw') {
+        return async (...args: never[]) => {
+          const result = await (value as Queryable['queryRaw']).apply(object, args);
+          for (const index of charColumnsByRows.get(result.rows) ?? []) result.columnTypes[index] = ColumnTypeEnum.Character;
+          return result;
+        };
+      }
+      if (property === 'startTransaction' || property === 'connect' || property === 'connectToShadowDb') {
+        return async (...args: unknown[]) => withCharacterColumns(await (value as (...a: unknown[]) => Promise<object>).apply(object, args));
+      }
+      return value.bind(object);
+    },
+  });
+}
+
+/** A Prisma driver-adapter factory for the target; `forSchemaEngine` also reads catalogue types. */
+export function createAdapterFactory(target: DatabaseTarget, options: { forSchemaEngine?: boolean } = {}): SqlMigrationAwareDriverAdapterFactory {
+  if (target.kind === 'pglite') return new PrismaPGlite(openPglite(target.directory));
+  if (!options.forSchemaEngine) return new PrismaPg({ connectionString: target.url, max: 10 });
+  return withCharacterColumns(new PrismaPg(new CatalogueReadingPool({ connectionString: target.url, max: 2, Client: CatalogueReadingClient })));
+}
+
+/** Closes every PGlite instance this process opened (tests, CLI exit). */
+export async function closePglite(): Promise<void> {
+  const instances = globalForDb.strongroomPglite;
+  if (!instances) return;
+  await Promise.all([...instances.values()].map((instance) => (instance.closed ? undefined : instance.close())));
+  instances.clear();
+}
+
+/** A short description safe to print: never the password. */
+export function describeTarget(target: DatabaseTarget): string {
+  if (target.kind === 'pglite') return `PGlite at ${target.directory ?? 'memory'}`;
+  const url = new URL(target.url);
+  return `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`;
+}

@@ -1,0 +1,72 @@
+// The only reader of process.env. A bad environment fails at start-up with one line per variable.
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const postgresUrl = z
+  .string()
+  .refine((value) => /^postgres(ql)?:\/\/.+/.test(value), 'must be a postgres:// or postgresql:// URL');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Folder for the embedded database, the generated secrets and the key file. */
+  STRONGROOM_DATA_DIR: z.string().min(1).default('./data'),
+  /** PostgreSQL instead of the embedded PGlite database. */
+  DATABASE_URL: postgresUrl.optional(),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The URL people open; used for invite links and next-auth callbacks. */
+  STRONGROOM_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Session signing secret; generated into the data folder when absent. */
+  STRONGROOM_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Demo mode: start the emulators and seed a demo owner on a fresh data folder. */
+  STRONGROOM_DEMO: booleanFlag,
+  /** Failed sign-ins before an account is locked, and for how long. */
+  LOGIN_LOCK_THRESHOLD: z.coerce.number().int().min(3).max(100).default(8),
+  LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** How long an invite link stays valid. */
+  INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+});
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+/** Validates a raw environment; throws EnvError naming every bad variable. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  // Empty strings count as unset, as a shell `FOO=` usually means.
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return `${name}: ${issue.message}`;
+      }),
+    );
+  }
+  const env = result.data;
+  return {
+    ...env,
+    dataDir: path.resolve(env.STRONGROOM_DATA_DIR),
+    publicUrl: (env.STRONGROOM_PUBLIC_URL ?? `http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${env.PORT}`).replace(/\/$/, ''),
+  };
+}
+
+let cached: Env | undefined;
+
+/** The validated process environment, parsed once. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
