@@ -70,3 +70,9 @@ export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
 }
+
+/** Hands settings to libraries that only read process.env themselves (next-auth). */
+export function exportForLibraries(config: Env): void {
+  process.env.NEXTAUTH_URL = config.publicUrl;
+  process.env.NEXT_TELEMETRY_DISABLED = '1';
+}

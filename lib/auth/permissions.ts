@@ -1,0 +1,40 @@
+// The permission table: which role may do what. Pure data, safe on both sides.
+
+export const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export type RoleName = (typeof ROLES)[number];
+
+export const PERMISSIONS = [
+  'overview.read',
+  'tokens.read',
+  'tokens.create',
+  'tokens.manage',
+  'tokens.trading',
+  'streams.read',
+  'team.read',
+  'team.invite',
+  'team.manage',
+  'audit.read',
+  'account.update',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const everyone: Permission[] = ['overview.read', 'tokens.read', 'streams.read', 'account.update'];
+
+/** What each role may do. Owners hold everything; trading switches are owner-only. */
+export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
+  owner: new Set(PERMISSIONS),
+  admin: new Set<Permission>([...everyone, 'tokens.create', 'tokens.manage', 'team.read', 'team.invite', 'team.manage', 'audit.read']),
+  member: new Set<Permission>([...everyone, 'team.read']),
+  viewer: new Set<Permission>(everyone),
+};
+
+export function can(role: RoleName, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].has(permission);
+}
+
+/** Roles an actor may hand out: admins cannot create owners or other admins' equals above them. */
+export function assignableRoles(actor: RoleName): RoleName[] {
+  if (actor === 'owner') return [...ROLES];
+  if (actor === 'admin') return ['admin', 'member', 'viewer'];
+  return [];
+}

@@ -1,0 +1,32 @@
+// Turns any thrown value into an HTTP response. Expected errors keep their message; anything
+// else becomes a 500 that names only a request id, with the cause logged server-side.
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { logger } from '../log';
+
+export interface ErrorBody {
+  error: { code: string; message: string; requestId: string; fields?: Record<string, string[]> };
+}
+
+function json(status: number, body: ErrorBody, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { 'cache-control': 'no-store', 'x-request-id': body.error.requestId, ...headers } });
+}
+
+/** Maps zod → 422, AppError → its status, cross-site → 403, anything else → 500. */
+export function toErrorResponse(error: unknown, requestId: string): Response {
+  if (error instanceof z.ZodError) {
+    const fields: Record<string, string[]> = {};
+    for (const issue of error.issues) {
+      const key = issue.path.length ? issue.path.join('.') : '_';
+      (fields[key] ??= []).push(issue.message);
+    }
+    return json(422, { error: { code: 'invalid', message: 'Some fields need attention.', requestId, fields } });
+  }
+  if (error instanceof AppError) {
+    if (error.status >= 500) logger().error({ requestId, err: error.cause ?? error }, error.message);
+    const headers: Record<string, string> = error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+    return json(error.status, { error: { code: error.code, message: error.message, requestId, ...(error.fields ? { fields: error.fields } : {}) } }, headers);
+  }
+  logger().error({ requestId, err: error }, 'unhandled error in route handler');
+  return json(500, { error: { code: 'internal', message: `Something went wrong on our side. Quote request id ${requestId} when reporting it.`, requestId } });
+}

@@ -1,0 +1,2 @@
+// Vitest: quiet logs unless asked for.
+process.env.LOG_LEVEL ??= 'silent';
