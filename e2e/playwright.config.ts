@@ -1,0 +1,48 @@
+// Playwright: Chromium (Debian's /usr/bin/chromium) against the production build served by
+// lib/server/main.ts on a fresh data folder. Specs run in file order, one worker, because they
+// share one instance whose first-run setup is itself under test.
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const ARTIFACTS = path.join(ROOT, 'e2e/.artifacts');
+const PORT = Number(process.env.E2E_PORT ?? 3210);
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: ['ui/**/*.spec.ts', 'api/**/*.spec.ts'],
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  outputDir: path.join(ARTIFACTS, 'test-results'),
+  globalSetup: './global-setup.ts',
+  use: {
+    baseURL: BASE_URL,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  webServer: {
+    command: `rm -rf "${ARTIFACTS}/data" && mkdir -p "${ARTIFACTS}" && exec npx tsx lib/server/main.ts > "${ARTIFACTS}/server.log" 2>&1`,
+    cwd: ROOT,
+    url: `${BASE_URL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    env: {
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      STRONGROOM_DATA_DIR: path.join(ARTIFACTS, 'data'),
+      STRONGROOM_PUBLIC_URL: BASE_URL,
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+});
