@@ -2,19 +2,22 @@
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
-const only = (owners, name, message) => ({ owners, name, message });
+const only = (owners, name, message, extra = {}) => ({ owners, name, message, ...extra });
 
 // Each entry: a module only its owners may import.
 const OWNED_IMPORTS = [
   only(['lib/tinvest/**'], '@grpc/grpc-js', 'Only lib/tinvest speaks gRPC.'),
+  only(['lib/tinvest/**', 'lib/tapi/**', 'lib/vault/**'], '@/lib/vault/token-handle', 'Only the API clients read a token handle; everyone else passes it on.', { allowTypeImports: true }),
   only(['lib/auth/next-auth.ts'], 'next-auth', 'Only lib/auth/next-auth.ts imports next-auth.'),
   only(['lib/db.ts', 'lib/db/**', 'lib/migrations/**'], '@prisma/client', 'Use db() from lib/db.ts.'),
   only(['lib/db/**', 'lib/migrations/**'], 'pg', 'Database connections are opened in lib/db/connect.ts.'),
   only(['lib/db/**', 'lib/migrations/**'], '@electric-sql/pglite', 'Database connections are opened in lib/db/connect.ts.'),
 ];
 
+const byName = (name) => OWNED_IMPORTS.find((rule) => rule.name === name);
+
 function restrictionsFor(exceptOwner) {
-  return OWNED_IMPORTS.filter((rule) => rule !== exceptOwner).map(({ name, message }) => ({ name, message }));
+  return OWNED_IMPORTS.filter((rule) => rule !== exceptOwner).map(({ owners: _owners, ...path }) => path);
 }
 
 const config = [
@@ -45,11 +48,11 @@ const config = [
   {
     // lib/db.ts and the migration tooling own the generated Prisma client.
     files: ['lib/db.ts', 'lib/db/**', 'lib/migrations/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor(OWNED_IMPORTS[2]).filter((p) => p.name !== 'pg' && p.name !== '@electric-sql/pglite') }] },
+    rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor(byName('@prisma/client')).filter((p) => p.name !== 'pg' && p.name !== '@electric-sql/pglite') }] },
   },
   {
     files: ['lib/tinvest/**', 'emulator/**', 'bench/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor(OWNED_IMPORTS[0]) }] },
+    rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor(byName('@grpc/grpc-js')) }] },
   },
   {
     // app/ is thin: no database, no gRPC, no secrets.

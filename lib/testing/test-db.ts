@@ -1,0 +1,65 @@
+// A fresh, migrated database for one test file: PGlite in a temp folder, or a new PostgreSQL
+// database beside TEST_DATABASE_URL when that is set. Call before anything reads lib/env.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { closePglite, databaseTarget } from '../db/connect';
+import { applyMigrations } from '../migrations/migrations';
+
+export interface TestDatabase {
+  /** Empties every table (keeps the migration ledger). */
+  reset(): Promise<void>;
+  /** Disconnects and deletes the database and its temp folder. */
+  close(): Promise<void>;
+}
+
+async function withAdminClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Points lib/env at a new database and applies every migration to it. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-test-'));
+  process.env.STRONGROOM_DATA_DIR = dataDir;
+  const baseUrl = process.env.TEST_DATABASE_URL;
+  let databaseName: string | null = null;
+  if (baseUrl) {
+    databaseName = `strongroom_test_${crypto.randomBytes(6).toString('hex')}`;
+    await withAdminClient(baseUrl, (client) => client.query(`CREATE DATABASE "${databaseName}"`));
+    const url = new URL(baseUrl);
+    url.pathname = `/${databaseName}`;
+    process.env.DATABASE_URL = url.toString();
+  } else {
+    delete process.env.DATABASE_URL;
+  }
+
+  const { env } = await import('../env');
+  if (env().dataDir !== path.resolve(dataDir)) throw new Error('lib/env was read before createTestDatabase(); call it first in the test file.');
+  await applyMigrations(databaseTarget(env()));
+  const { db } = await import('../db');
+
+  return {
+    async reset() {
+      const tables = await db().$queryRaw<{ tablename: string }[]>`
+        SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`;
+      if (tables.length === 0) return;
+      await db().$executeRawUnsafe(`TRUNCATE ${tables.map((table) => `"${table.tablename}"`).join(', ')} CASCADE`);
+    },
+    async close() {
+      await db().$disconnect();
+      await closePglite();
+      if (baseUrl && databaseName) {
+        await withAdminClient(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`));
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
