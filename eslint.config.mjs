@@ -2,67 +2,54 @@
 import nextVitals from 'eslint-config-next/core-web-vitals';
 import nextTypescript from 'eslint-config-next/typescript';
 
-const only = (owners, name, message, extra = {}) => ({ owners, name, message, ...extra });
-
-// Each entry: a module only its owners may import.
+// Each entry: a module, the only files that may import it, and why.
 const OWNED_IMPORTS = [
-  only(['lib/tinvest/**'], '@grpc/grpc-js', 'Only lib/tinvest speaks gRPC.'),
-  only(['lib/tinvest/**', 'lib/tapi/**', 'lib/vault/**'], '@/lib/vault/token-handle', 'Only the API clients read a token handle; everyone else passes it on.', { allowTypeImports: true }),
-  only(['lib/auth/next-auth.ts'], 'next-auth', 'Only lib/auth/next-auth.ts imports next-auth.'),
-  only(['lib/db.ts', 'lib/db/**', 'lib/migrations/**'], '@prisma/client', 'Use db() from lib/db.ts.'),
-  only(['lib/db/**', 'lib/migrations/**'], 'pg', 'Database connections are opened in lib/db/connect.ts.'),
-  only(['lib/db/**', 'lib/migrations/**'], '@electric-sql/pglite', 'Database connections are opened in lib/db/connect.ts.'),
+  { name: '@grpc/grpc-js', owners: ['lib/tinvest/**', 'emulator/**', 'bench/**'], message: 'Only lib/tinvest speaks gRPC (and the emulator and benchmarks that stand in for T-Bank).' },
+  { name: '@/lib/vault/token-handle', owners: ['lib/tinvest/**', 'lib/tapi/**', 'lib/vault/**'], message: 'Only the API clients read a token handle; everyone else passes it on.', allowTypeImports: true },
+  { name: 'next-auth', owners: ['lib/auth/next-auth.ts'], message: 'Only lib/auth/next-auth.ts imports next-auth.' },
+  { name: 'pg', owners: ['lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Database connections are opened in lib/db/connect.ts.' },
+  { name: '@electric-sql/pglite', owners: ['lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Database connections are opened in lib/db/connect.ts.' },
+];
+const OWNED_PATTERNS = [
+  { group: ['**/generated/prisma/*', '@/lib/generated/*'], owners: ['lib/db.ts', 'lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Use db() from lib/db.ts.' },
+  { group: ['@/lib/tinvest/gen/*', '**/tinvest/gen/*'], owners: ['lib/tinvest/**', 'emulator/**', 'bench/**'], message: 'Generated T-Invest types stay inside lib/tinvest (and the emulator).' },
 ];
 
-const byName = (name) => OWNED_IMPORTS.find((rule) => rule.name === name);
-
-function restrictionsFor(exceptOwner) {
-  return OWNED_IMPORTS.filter((rule) => rule !== exceptOwner).map(({ owners: _owners, ...path }) => path);
+function restrictionsFor(file) {
+  const strip = ({ owners: _owners, ...rest }) => rest;
+  return {
+    paths: OWNED_IMPORTS.filter((rule) => !rule.owners.includes(file)).map(strip),
+    patterns: OWNED_PATTERNS.filter((rule) => !rule.owners.includes(file)).map(strip),
+  };
 }
+
+const ownerGlobs = [...new Set([...OWNED_IMPORTS, ...OWNED_PATTERNS].flatMap((rule) => rule.owners))];
 
 const config = [
   {
-    ignores: ['.next/**', 'node_modules/**', 'lib/generated/**', 'lib/tinvest/gen/**', 'data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'],
+    ignores: ['.next/**', 'node_modules/**', 'lib/generated/**', 'lib/tinvest/gen/**', 'data/**', 'e2e/.artifacts/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts'],
   },
   ...nextVitals,
   ...nextTypescript,
   {
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: restrictionsFor(null),
-          patterns: [
-            { group: ['**/generated/prisma/*', '@/lib/generated/*'], message: 'Use db() from lib/db.ts.' },
-            { group: ['@/lib/tinvest/gen/*', '**/tinvest/gen/*'], message: 'Generated T-Invest types stay inside lib/tinvest and emulator/.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', restrictionsFor(null)],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  ...OWNED_IMPORTS.map((rule) => ({
-    files: rule.owners,
-    rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor(rule) }] },
-  })),
+  ...ownerGlobs.map((glob) => ({ files: [glob], rules: { 'no-restricted-imports': ['error', restrictionsFor(glob)] } })),
   {
-    // lib/db.ts and the migration tooling own the generated Prisma client.
-    files: ['lib/db.ts', 'lib/db/**', 'lib/migrations/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor(byName('@prisma/client')).filter((p) => p.name !== 'pg' && p.name !== '@electric-sql/pglite') }] },
-  },
-  {
-    files: ['lib/tinvest/**', 'emulator/**', 'bench/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: restrictionsFor(byName('@grpc/grpc-js')) }] },
-  },
-  {
-    // app/ is thin: no database, no gRPC, no secrets.
+    // app/ is thin: pages and handlers call lib/ data-access functions; they never query.
     files: ['app/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [...restrictionsFor(null), { name: '@/lib/db', message: 'Pages and handlers call a lib/ function; they never query.' }],
-          patterns: [{ group: ['@/lib/vault/*', '@/lib/tinvest/*', '@/lib/db/*'], message: 'app/ calls data-access functions, not infrastructure.' }],
+          paths: [...restrictionsFor(null).paths, { name: '@/lib/db', message: 'Pages and handlers call a lib/ function; they never query.' }],
+          patterns: [
+            ...restrictionsFor(null).patterns,
+            { group: ['@/lib/vault/*', '@/lib/tinvest/*', '@/lib/db/*', '@/lib/migrations/*'], message: 'app/ calls data-access functions, not infrastructure.' },
+          ],
         },
       ],
     },
