@@ -1,0 +1,16 @@
+// Exact money: Quotation/MoneyValue parsing, arithmetic and formatting. Pure; safe in client and server.
+export {
+  decimalToNanos,
+  fromNanos,
+  moneyFromDecimal,
+  nanosToDecimal,
+  quotation,
+  quotationFromDecimal,
+  quotationToDecimal,
+  toNanos,
+  type MoneyValue,
+  type Quotation,
+  type QuotationLike,
+} from './quotation';
+export { add, compare, isZero, multiply, multiplyByInteger, negate, subtract, sum, type RoundingMode } from './arithmetic';
+export { formatAmount, type AmountLocale, type FormatAmountOptions } from './format-amount';

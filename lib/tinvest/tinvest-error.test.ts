@@ -1,0 +1,78 @@
+import { inspect } from 'node:util';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '@/lib/errors';
+import { scrub, TinvestError, toTinvestError } from './tinvest-error';
+
+const TOKEN = 't.SECRETsecretSECRETsecret_0123456789abcdef';
+
+function serviceError(code: status, details: string, trailers: Record<string, string> = {}): ServiceError {
+  const metadata = new Metadata();
+  for (const [key, value] of Object.entries(trailers)) metadata.set(key, value);
+  return Object.assign(new Error(`${code} ${details}`), { code, details, metadata });
+}
+
+describe('toTinvestError', () => {
+  const cases: [status, string, string][] = [
+    [status.UNAUTHENTICATED, '40003', 'token_invalid'],
+    [status.PERMISSION_DENIED, '40002', 'insufficient_rights'],
+    [status.NOT_FOUND, '50004', 'not_found'],
+    [status.RESOURCE_EXHAUSTED, '80002', 'rate_limited'],
+    [status.UNAVAILABLE, 'GOAWAY received', 'unavailable'],
+    [status.DEADLINE_EXCEEDED, 'Deadline exceeded', 'deadline'],
+    [status.INVALID_ARGUMENT, '30087', 'invalid_argument'],
+    [status.INTERNAL, '70001', 'internal'],
+    [status.UNKNOWN, '', 'internal'],
+    [status.CANCELLED, 'Cancelled on client', 'cancelled'],
+  ];
+  it.each(cases)('maps gRPC %i / %s to %s', (code, details, kind) => {
+    const error = toTinvestError(serviceError(code, details, { message: 'some text', 'x-tracking-id': 'abc-123' }), { method: 'GetPortfolio' });
+    expect(error).toBeInstanceOf(TinvestError);
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.kind).toBe(kind);
+    expect(error.trackingId).toBe('abc-123');
+    expect(error.serverMessage).toBe('some text');
+    expect(error.method).toBe('GetPortfolio');
+    if (/^\d{5}$/.test(details)) expect(error.apiCode).toBe(details);
+  });
+
+  it('maps to dashboard-facing AppError codes', () => {
+    expect(toTinvestError(serviceError(status.UNAUTHENTICATED, '40003')).status).toBe(403);
+    expect(toTinvestError(serviceError(status.PERMISSION_DENIED, '40002')).status).toBe(403);
+    expect(toTinvestError(serviceError(status.NOT_FOUND, '50002')).status).toBe(404);
+    expect(toTinvestError(serviceError(status.UNAVAILABLE, '')).status).toBe(503);
+    expect(toTinvestError(serviceError(status.INVALID_ARGUMENT, '30087')).status).toBe(422);
+  });
+
+  it('carries reset seconds for 80002 and into retryAfterSeconds', () => {
+    const error = toTinvestError(serviceError(status.RESOURCE_EXHAUSTED, '80002', { message: 'request limit exceeded', 'x-ratelimit-reset': '17', 'x-tracking-id': 't1' }));
+    expect(error).toMatchObject({ kind: 'rate_limited', apiCode: '80002', resetSeconds: 17, retryAfterSeconds: 17, status: 429, trackingId: 't1' });
+    expect(error.message).toContain('request limit exceeded');
+    expect(error.message).toContain('80002');
+    // Rate limits without details or message still classify.
+    expect(toTinvestError(serviceError(status.RESOURCE_EXHAUSTED, '')).kind).toBe('rate_limited');
+  });
+
+  it('never lets the token out, even when the server echoes it', () => {
+    const raw = serviceError(status.UNAUTHENTICATED, '40003', { message: `bad token ${TOKEN} and Bearer ${TOKEN}`, 'x-tracking-id': TOKEN });
+    const error = toTinvestError(raw, { token: TOKEN });
+    const surfaces = [error.message, error.stack ?? '', JSON.stringify(error), inspect(error), inspect(error, { showHidden: true, depth: 10 }), String(error), JSON.stringify(error.cause ?? null)];
+    for (const text of surfaces) {
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toContain('SECRETsecret');
+    }
+    expect(error.kind).toBe('token_invalid');
+    expect(error.trackingId).toBeUndefined();
+  });
+
+  it('scrubs token-shaped strings it was not told about', () => {
+    expect(scrub('oops t.AAAAAAAAAAAAAAAAAAAAAAAAAAAAA end')).toBe('oops [token] end');
+    expect(scrub('authorization: Bearer abc.def')).toBe('authorization: [token]');
+  });
+
+  it('wraps non-gRPC failures without their text', () => {
+    const error = toTinvestError(new Error(`socket died ${TOKEN}`));
+    expect(error.kind).toBe('internal');
+    expect(inspect(error)).not.toContain(TOKEN);
+  });
+});

@@ -1,0 +1,173 @@
+import 'server-only';
+// gRPC failures become TinvestError here, once; nothing token-shaped survives the translation.
+import { inspect } from 'node:util';
+import { status as Status, type Metadata, type ServiceError } from '@grpc/grpc-js';
+import { AppError, type ErrorCode } from '@/lib/errors';
+
+export type TinvestErrorKind =
+  | 'token_invalid'
+  | 'insufficient_rights'
+  | 'not_found'
+  | 'rate_limited'
+  | 'unavailable'
+  | 'deadline'
+  | 'invalid_argument'
+  | 'internal'
+  | 'cancelled';
+
+/**
+ * How each kind reaches a dashboard user. The token is Strongroom's stored upstream credential, not
+ * the viewer's session, so a rejected token is 403 (not 401, which would read as "sign in again"),
+ * and upstream faults are 503: the viewer can only wait or fix the token.
+ */
+const APP_CODE: Record<TinvestErrorKind, ErrorCode> = {
+  token_invalid: 'forbidden',
+  insufficient_rights: 'forbidden',
+  not_found: 'not_found',
+  rate_limited: 'rate_limited',
+  unavailable: 'unavailable',
+  deadline: 'unavailable',
+  invalid_argument: 'invalid',
+  internal: 'unavailable',
+  cancelled: 'unavailable',
+};
+
+const DEFAULT_TEXT: Record<TinvestErrorKind, string> = {
+  token_invalid: 'The T-Invest token was rejected: it is revoked, expired, mistyped or a sandbox token used on production.',
+  insufficient_rights: 'The T-Invest token lacks the rights for this (read-only, or no access to the account).',
+  not_found: 'T-Invest could not find what was asked for.',
+  rate_limited: 'T-Invest request limit reached; try again shortly.',
+  unavailable: 'T-Invest is unreachable right now.',
+  deadline: 'T-Invest did not answer in time.',
+  invalid_argument: 'T-Invest rejected the request as invalid.',
+  internal: 'T-Invest reported an internal error.',
+  cancelled: 'The T-Invest call was cancelled.',
+};
+
+export interface TinvestErrorDetails {
+  kind: TinvestErrorKind;
+  /** The gRPC status code number. */
+  grpcCode: number;
+  /** T-Invest's numeric code from the status details, e.g. '40003'; absent on transport errors. */
+  apiCode?: string;
+  /** The server's `message` trailer, scrubbed of anything token-like. */
+  serverMessage?: string;
+  trackingId?: string;
+  /** Seconds until the rate-limit window resets (x-ratelimit-reset). */
+  resetSeconds?: number;
+  /** The RPC, e.g. 'GetPortfolio'. */
+  method?: string;
+}
+
+/** A failed T-Invest call: kind, numeric code, server text and tracking id; never the token. */
+export class TinvestError extends AppError {
+  readonly kind: TinvestErrorKind;
+  readonly grpcCode: number;
+  readonly apiCode?: string;
+  readonly serverMessage?: string;
+  readonly trackingId?: string;
+  readonly resetSeconds?: number;
+  readonly method?: string;
+
+  constructor(details: TinvestErrorDetails) {
+    const text = details.serverMessage ? `T-Invest: ${details.serverMessage}` : DEFAULT_TEXT[details.kind];
+    const suffix = [details.apiCode && `code ${details.apiCode}`, details.trackingId && `tracking id ${details.trackingId}`].filter(Boolean).join(', ');
+    super(APP_CODE[details.kind], suffix ? `${text} (${suffix})` : text, { retryAfterSeconds: details.resetSeconds });
+    this.name = 'TinvestError';
+    this.kind = details.kind;
+    this.grpcCode = details.grpcCode;
+    this.apiCode = details.apiCode;
+    this.serverMessage = details.serverMessage;
+    this.trackingId = details.trackingId;
+    this.resetSeconds = details.resetSeconds;
+    this.method = details.method;
+  }
+
+  toJSON(): TinvestErrorDetails & { name: string; message: string } {
+    const { kind, grpcCode, apiCode, serverMessage, trackingId, resetSeconds, method } = this;
+    return { name: this.name, message: this.message, kind, grpcCode, apiCode, serverMessage, trackingId, resetSeconds, method };
+  }
+
+  [inspect.custom](): string {
+    return `TinvestError ${JSON.stringify(this.toJSON())}`;
+  }
+}
+
+export function isTinvestError(error: unknown): error is TinvestError {
+  return error instanceof TinvestError;
+}
+
+function kindOf(code: number, apiCode: string | undefined): TinvestErrorKind {
+  if (apiCode === '40003') return 'token_invalid';
+  if (apiCode === '40002' || apiCode === '40004') return 'insufficient_rights';
+  if (apiCode === '80002' || apiCode === '80001') return 'rate_limited';
+  switch (code) {
+    case Status.UNAUTHENTICATED:
+      return 'token_invalid';
+    case Status.PERMISSION_DENIED:
+      return 'insufficient_rights';
+    case Status.NOT_FOUND:
+      return 'not_found';
+    case Status.RESOURCE_EXHAUSTED:
+      return 'rate_limited';
+    case Status.UNAVAILABLE:
+      return 'unavailable';
+    case Status.DEADLINE_EXCEEDED:
+      return 'deadline';
+    case Status.INVALID_ARGUMENT:
+    case Status.FAILED_PRECONDITION:
+    case Status.OUT_OF_RANGE:
+      return 'invalid_argument';
+    case Status.CANCELLED:
+      return 'cancelled';
+    default:
+      return 'internal';
+  }
+}
+
+const TOKEN_LIKE = /\bt\.[A-Za-z0-9_-]{16,}|Bearer\s+\S+/g;
+
+/** Removes the token (and anything shaped like one) from server-sent text. */
+export function scrub(text: string, token?: string): string {
+  let out = text;
+  if (token && token.length >= 4) out = out.split(token).join('[token]');
+  return out.replace(TOKEN_LIKE, '[token]').slice(0, 500);
+}
+
+function firstString(metadata: Metadata | undefined, key: string): string | undefined {
+  const value = metadata?.get(key)[0];
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : value.toString('utf8');
+}
+
+export function isServiceError(error: unknown): error is ServiceError {
+  return typeof error === 'object' && error !== null && typeof (error as ServiceError).code === 'number' && 'details' in error;
+}
+
+/** Translates anything a call threw into a TinvestError; `token` is only used to scrub it from texts. */
+export function toTinvestError(error: unknown, context: { token?: string; method?: string } = {}): TinvestError {
+  if (error instanceof TinvestError) return error;
+  if (!isServiceError(error)) {
+    return new TinvestError({ kind: 'internal', grpcCode: Status.UNKNOWN, method: context.method });
+  }
+  const trailers = error.metadata;
+  const details = scrub(error.details ?? '', context.token).trim();
+  const apiCode = /^\d{5}$/.test(details) ? details : undefined;
+  const trailerMessage = firstString(trailers, 'message');
+  // Transport errors carry no `message` trailer; their details text ("GOAWAY received") is then the best we have.
+  const serverText = trailerMessage ?? (apiCode ? undefined : details || undefined);
+  const reset = Number(firstString(trailers, 'x-ratelimit-reset'));
+  return new TinvestError({
+    kind: kindOf(error.code, apiCode),
+    grpcCode: error.code,
+    apiCode,
+    serverMessage: serverText ? scrub(serverText, context.token) : undefined,
+    trackingId: scrubId(firstString(trailers, 'x-tracking-id')),
+    resetSeconds: Number.isFinite(reset) && reset >= 0 && firstString(trailers, 'x-ratelimit-reset') !== undefined ? reset : undefined,
+    method: context.method,
+  });
+}
+
+function scrubId(value: string | undefined): string | undefined {
+  return value && /^[A-Za-z0-9-]{1,100}$/.test(value) ? value : undefined;
+}
