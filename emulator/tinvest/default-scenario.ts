@@ -1,0 +1,186 @@
+// The built-in demo world: generated from a seed, so every run (and every test) sees the same history.
+import { formatNanos, mulNanos, NANO, parseNanos } from './money';
+import { PriceProcess } from './price-process';
+import { createRng, uuidFrom } from './rng';
+import type { Scenario } from './scenario';
+
+const SEED = 20_240_501;
+const DAY = 86_400_000;
+
+function tokenValue(next: () => number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  return `t.${Array.from({ length: 86 }, () => alphabet[Math.floor(next() * alphabet.length)]).join('')}`;
+}
+
+const tokenRng = createRng(SEED ^ 0x5eed);
+
+/** Token values of the default scenario, by role. */
+export const DEMO_TOKENS = {
+  readonly: tokenValue(tokenRng),
+  fullAccess: tokenValue(tokenRng),
+  accountScoped: tokenValue(tokenRng),
+  sandbox: tokenValue(tokenRng),
+  revoked: tokenValue(tokenRng),
+  expired: tokenValue(tokenRng),
+  otherUser: tokenValue(tokenRng),
+} as const;
+
+/** Account ids of the default scenario. */
+export const DEMO_ACCOUNTS = { broker: '2000123456', iis: '2000234567', closed: '2000345678', other: '2000999001', sandbox: 'sbx-7b1c2d3e-0001' } as const;
+
+type Inst = Scenario['instruments'][number];
+type Row = [kind: Inst['kind'], ticker: string, classCode: string, figi: string, isin: string, name: string, lot: number, step: string, start: string, vol: number, sector: string];
+
+const ROWS: Row[] = [
+  ['share', 'SBER', 'TQBR', 'BBG004730N88', 'RU0009029540', 'Сбер Банк', 10, '0.01', '285.40', 0.28, 'financial'],
+  ['share', 'SBERP', 'TQBR', 'BBG0047315Y7', 'RU0009029557', 'Сбер Банк - привилегированные акции', 10, '0.01', '284.90', 0.28, 'financial'],
+  ['share', 'GAZP', 'TQBR', 'BBG004730RP0', 'RU0007661625', 'Газпром', 10, '0.01', '132.15', 0.32, 'energy'],
+  ['share', 'LKOH', 'TQBR', 'BBG004731032', 'RU0009024277', 'ЛУКОЙЛ', 1, '0.5', '6842.5', 0.25, 'energy'],
+  ['share', 'YDEX', 'TQBR', 'TCS00A107T19', 'RU000A107T19', 'Яндекс', 1, '0.5', '4120', 0.35, 'telecom'],
+  ['share', 'GMKN', 'TQBR', 'BBG004731489', 'RU0007288411', 'Норильский никель', 10, '0.02', '118.64', 0.3, 'materials'],
+  ['share', 'ROSN', 'TQBR', 'BBG004731354', 'RU000A0J2Q06', 'Роснефть', 1, '0.05', '455.3', 0.27, 'energy'],
+  ['share', 'VTBR', 'TQBR', 'BBG004730ZJ9', 'RU000A0JP5V6', 'Банк ВТБ', 1, '0.01', '84.12', 0.38, 'financial'],
+  ['share', 'MOEX', 'TQBR', 'BBG004730JJ5', 'RU000A0JR4A1', 'Московская Биржа', 10, '0.01', '198.77', 0.3, 'financial'],
+  ['share', 'T', 'TQBR', 'TCS80A107UL4', 'RU000A107UL4', 'Т-Технологии', 1, '0.2', '3012.4', 0.4, 'financial'],
+  ['share', 'MGNT', 'TQBR', 'BBG004RVFCY3', 'RU000A0JKQU8', 'Магнит', 1, '0.5', '5510.5', 0.33, 'consumer'],
+  ['share', 'NVTK', 'TQBR', 'BBG00475KKY8', 'RU000A0DKVS5', 'НОВАТЭК', 1, '0.2', '1045.6', 0.3, 'energy'],
+  ['share', 'PLZL', 'TQBR', 'BBG000R607Y3', 'RU000A0JNAA8', 'Полюс', 1, '0.5', '1930.5', 0.3, 'materials'],
+  ['share', 'TATN', 'TQBR', 'BBG004RVFFC0', 'RU0009033591', 'Татнефть', 1, '0.1', '665.8', 0.28, 'energy'],
+  ['share', 'AFLT', 'TQBR', 'BBG004S683W7', 'RU0009062285', 'Аэрофлот', 10, '0.01', '61.44', 0.4, 'industrials'],
+  ['share', 'ALRS', 'TQBR', 'BBG004S68B31', 'RU0007252813', 'АЛРОСА', 10, '0.01', '52.37', 0.33, 'materials'],
+  ['share', 'CHMF', 'TQBR', 'BBG00475K6C3', 'RU0009046510', 'Северсталь', 1, '0.2', '1186.4', 0.32, 'materials'],
+  ['share', 'MTSS', 'TQBR', 'BBG004S681W1', 'RU0007775219', 'МТС', 10, '0.05', '218.15', 0.3, 'telecom'],
+  ['bond', 'SU26238RMFS4', 'TQOB', 'BBG00ZM6D6Q8', 'RU000A1038V6', 'ОФЗ 26238', 1, '0.001', '58.915', 0.12, 'government'],
+  ['bond', 'SU26243RMFS4', 'TQOB', 'BBG01DQLYJ37', 'RU000A108EF8', 'ОФЗ 26243', 1, '0.001', '78.43', 0.1, 'government'],
+  ['bond', 'RU000A105QV1', 'TQCB', 'TCS00A105QV1', 'RU000A105QV1', 'Сбербанк ПАО 001Р-SBER41', 1, '0.01', '97.85', 0.05, 'financial'],
+  ['bond', 'RU000A106888', 'TQCB', 'TCS00A106888', 'RU000A106888', 'РЖД 001Р-26R', 1, '0.01', '95.1', 0.06, 'industrials'],
+  ['etf', 'TMOS', 'TQTF', 'BBG333333333', 'RU000A101X76', 'Т-Капитал Индекс МосБиржи', 1, '0.01', '6.72', 0.25, 'equity'],
+  ['etf', 'TRUR', 'TQTF', 'BBG000000001', 'RU000A1011U5', 'Т-Капитал Вечный портфель', 1, '0.01', '8.96', 0.08, 'other'],
+  ['etf', 'TGLD', 'TQTF', 'BBG222222222', 'RU000A101X50', 'Т-Капитал Золото', 1, '0.01', '11.84', 0.15, 'other'],
+  ['currency', 'USD000UTSTOM', 'CETS', 'BBG0013HGFT4', '', 'Доллар США', 1000, '0.0025', '91.35', 0.12, ''],
+  ['currency', 'EUR_RUB__TOM', 'CETS', 'BBG0013HJJ31', '', 'Евро', 1000, '0.0025', '98.8', 0.12, ''],
+  ['currency', 'CNYRUB_TOM', 'CETS', 'BBG0013HRTL0', '', 'Юань', 1000, '0.0005', '12.58', 0.1, ''],
+  ['currency', 'RUB000UTSTOM', 'CETS', 'RUB000UTSTOM', '', 'Российский рубль', 1, '0.0025', '1', 0.0001, ''],
+];
+
+/** SBER's real instrument uid, so copied examples from the docs work. */
+const KNOWN_UIDS: Record<string, string> = { SBER: 'e6123145-9665-43e0-8413-cd61b8aa9b13' };
+
+function instruments(): Inst[] {
+  const next = createRng(SEED);
+  return ROWS.map(([kind, ticker, classCode, figi, isin, name, lot, step, start, volatility, sector]) => {
+    const uid = KNOWN_UIDS[ticker] ?? uuidFrom(next);
+    const inst: Inst = { kind, ticker, classCode, figi, isin, name, lot, currency: 'rub', minPriceIncrement: step, uid, positionUid: uuidFrom(next), assetUid: uuidFrom(next), sector, price: { start, volatility } };
+    if (kind === 'bond') inst.bond = { nominal: '1000', aci: classCode === 'TQOB' ? '12.64' : '7.89', maturityDate: classCode === 'TQOB' ? '2041-05-15T00:00:00Z' : '2027-11-12T00:00:00Z', couponsPerYear: classCode === 'TQOB' ? 2 : 12 };
+    if (ticker === 'RUB000UTSTOM') inst.apiTradeAvailable = false;
+    return inst;
+  });
+}
+
+type Op = NonNullable<Scenario['accounts'][number]['operations']>[number];
+
+/** Builds months of deposits, trades, fees, dividends, coupons and taxes, priced by the same process the server runs. */
+function history(accountId: string, seed: number, insts: Inst[], prices: PriceProcess, from: number, to: number) {
+  const next = createRng(seed);
+  const ops: Op[] = [];
+  const money = new Map<string, bigint>([['RUB', 0n]]);
+  const held = new Map<string, { qty: bigint; cost: bigint }>();
+  let n = 0;
+  const id = () => `${accountId.slice(-4)}${String(++n).padStart(6, '0')}`;
+  const iso = (t: number) => new Date(t).toISOString();
+  const addCash = (c: string, v: bigint) => money.set(c, (money.get(c) ?? 0n) + v);
+  const tradable = insts.filter((i) => i.kind !== 'currency');
+  for (let t = from; t < to; t += DAY) {
+    const date = new Date(t);
+    if (date.getUTCDate() === 3 || t === from) {
+      const amount = BigInt(50_000 + Math.floor(next() * 20) * 10_000) * NANO;
+      ops.push({ id: id(), date: iso(t + 9 * 3_600_000), type: 'input', payment: formatNanos(amount), currency: 'RUB' });
+      addCash('RUB', amount);
+    }
+    if (date.getUTCDay() === 0 || date.getUTCDay() === 6 || next() > 0.35) continue;
+    const inst = tradable[Math.floor(next() * tradable.length)];
+    if (!inst) continue;
+    const at = t + (8 + Math.floor(next() * 10)) * 3_600_000 + Math.floor(next() * 3_600_000);
+    const market = prices.lastPrice(inst.uid, at);
+    const unit = inst.kind === 'bond' ? mulNanos(market, 1000n * NANO) / 100n : market;
+    const position = held.get(inst.uid) ?? { qty: 0n, cost: 0n };
+    const sell = position.qty > 0n && next() < 0.3;
+    const lots = BigInt(1 + Math.floor(next() * (inst.kind === 'bond' ? 10 : 5)));
+    const units = sell ? position.qty : lots * BigInt(inst.lot);
+    const amount = unit * units;
+    const fee = mulNanos(amount, parseNanos('0.003'));
+    if (!sell && (money.get('RUB') ?? 0n) < amount + fee) continue;
+    const opId = id();
+    ops.push({ id: opId, date: iso(at), type: sell ? 'sell' : 'buy', instrument: inst.uid, quantity: Number(units), price: formatNanos(unit), payment: formatNanos(sell ? amount : -amount), currency: 'RUB' });
+    ops.push({ id: id(), parentOperationId: opId, date: iso(at), type: 'broker_fee', instrument: inst.uid, payment: formatNanos(-fee), currency: 'RUB' });
+    addCash('RUB', (sell ? amount : -amount) - fee);
+    if (sell) {
+      const profit = amount - position.cost;
+      held.delete(inst.uid);
+      if (profit > 0n) {
+        const tax = (profit * 13n) / 100n;
+        ops.push({ id: id(), date: iso(at + 60_000), type: 'tax', instrument: inst.uid, payment: formatNanos(-tax), currency: 'RUB' });
+        addCash('RUB', -tax);
+      }
+    } else {
+      held.set(inst.uid, { qty: position.qty + units, cost: position.cost + amount });
+    }
+    if (date.getUTCDate() % 9 === 0) {
+      for (const [uid, p] of held) {
+        const h = insts.find((i) => i.uid === uid);
+        if (!h || (h.kind !== 'share' && h.kind !== 'bond')) continue;
+        const perUnit = h.kind === 'bond' ? parseNanos('36.9') : mulNanos(prices.lastPrice(uid, at), parseNanos('0.03'));
+        const gross = perUnit * p.qty;
+        const payId = id();
+        ops.push({ id: payId, date: iso(at + 3_600_000), type: h.kind === 'bond' ? 'coupon' : 'dividend', instrument: uid, quantity: Number(p.qty), payment: formatNanos(gross), currency: 'RUB' });
+        const tax = (gross * 13n) / 100n;
+        ops.push({ id: id(), parentOperationId: payId, date: iso(at + 3_600_000), type: h.kind === 'bond' ? 'bond_tax' : 'dividend_tax', instrument: uid, payment: formatNanos(-tax), currency: 'RUB' });
+        addCash('RUB', gross - tax);
+        break;
+      }
+    }
+  }
+  const positions = [...held].map(([uid, p]) => ({ instrument: uid, quantity: Number(p.qty), averagePrice: formatNanos(p.cost / p.qty) }));
+  return { ops, positions, money: Object.fromEntries([...money].map(([c, v]) => [c, formatNanos(v)])) };
+}
+
+/** The default demo scenario: history dated relative to `now` (deterministic for a given day). */
+export function buildDefaultScenario(now: Date = new Date()): Scenario {
+  const today = Math.floor(now.getTime() / DAY) * DAY;
+  const insts = instruments();
+  const priceAnchor = '2024-01-01T00:00:00.000Z';
+  const prices = new PriceProcess(SEED, Date.parse(priceAnchor), insts.map((i) => ({ uid: i.uid, startNanos: parseNanos(i.price.start), stepNanos: parseNanos(i.minPriceIncrement), volatility: i.price.volatility })), () => true);
+  const broker = history(DEMO_ACCOUNTS.broker, SEED + 1, insts, prices, today - 180 * DAY, today - DAY);
+  const iis = history(DEMO_ACCOUNTS.iis, SEED + 2, insts, prices, today - 120 * DAY, today - DAY);
+  const other = history(DEMO_ACCOUNTS.other, SEED + 3, insts, prices, today - 60 * DAY, today - DAY);
+  const iso = (t: number) => new Date(t).toISOString();
+  const usdDeposit = { id: 'usd-000001', date: iso(today - 170 * DAY), type: 'input' as const, payment: '1520.55', currency: 'USD' };
+  const cnyDeposit = { id: 'cny-000001', date: iso(today - 90 * DAY), type: 'input' as const, payment: '12000', currency: 'CNY' };
+  return {
+    name: 'default demo',
+    seed: SEED,
+    priceAnchor,
+    schedule: 'always',
+    users: [
+      { id: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', tariff: 'investor', qualStatus: false, qualifiedForWorkWith: ['russian_shares', 'bond', 'leverage'], riskLevelCode: 'medium', limitGrade: 1 },
+      { id: 'a1f0c3e2-5b7d-4e8f-9a10-000000000002', tariff: 'premium', premStatus: true, qualStatus: true, qualifiedForWorkWith: ['derivative', 'foreign_shares', 'structured_bonds'], limitGrade: 3 },
+    ],
+    tokens: [
+      { label: 'demo-readonly', kind: 'readonly', value: DEMO_TOKENS.readonly, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', issuedAt: iso(today - 40 * DAY) },
+      { label: 'demo-full-access', kind: 'full-access', value: DEMO_TOKENS.fullAccess, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', issuedAt: iso(today - 40 * DAY) },
+      { label: 'demo-account-scoped', kind: 'account-scoped', value: DEMO_TOKENS.accountScoped, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', issuedAt: iso(today - 20 * DAY), accounts: [{ id: DEMO_ACCOUNTS.broker, level: 'full' }, { id: DEMO_ACCOUNTS.iis, level: 'readonly' }] },
+      { label: 'demo-sandbox', kind: 'sandbox', value: DEMO_TOKENS.sandbox, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', issuedAt: iso(today - 10 * DAY) },
+      { label: 'demo-revoked', kind: 'full-access', value: DEMO_TOKENS.revoked, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', issuedAt: iso(today - 200 * DAY), revoked: true },
+      { label: 'demo-expired', kind: 'readonly', value: DEMO_TOKENS.expired, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', issuedAt: iso(today - 400 * DAY), lastUsedAt: iso(today - 100 * DAY) },
+      { label: 'demo-other-user', kind: 'full-access', value: DEMO_TOKENS.otherUser, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000002', issuedAt: iso(today - 5 * DAY) },
+    ],
+    instruments: insts,
+    accounts: [
+      { id: DEMO_ACCOUNTS.broker, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'broker', name: 'Брокерский счёт', status: 'open', openedDate: '2021-03-15T09:12:00Z', money: { ...broker.money, USD: '1520.55' }, positions: broker.positions, operations: [...broker.ops, usdDeposit] },
+      { id: DEMO_ACCOUNTS.iis, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'iis', name: 'ИИС', status: 'open', openedDate: '2022-01-20T07:45:00Z', money: { ...iis.money, CNY: '12000' }, positions: iis.positions, operations: [...iis.ops, cnyDeposit] },
+      { id: DEMO_ACCOUNTS.closed, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'broker', name: 'Старый счёт', status: 'closed', openedDate: '2019-06-01T10:00:00Z', closedDate: '2023-02-28T15:00:00Z' },
+      { id: DEMO_ACCOUNTS.other, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000002', type: 'broker', name: 'Основной', status: 'open', openedDate: '2020-11-02T08:00:00Z', margin: true, money: other.money, positions: other.positions, operations: other.ops },
+      { id: DEMO_ACCOUNTS.sandbox, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'broker', name: 'Песочница', status: 'open', openedDate: iso(today - 10 * DAY), sandbox: true, money: { RUB: '1000000' } },
+    ],
+  };
+}

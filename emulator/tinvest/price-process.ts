@@ -1,0 +1,300 @@
+// One deterministic price process per instrument: trades, last prices, candles and order books all derive from it.
+import { createRng, hash32, stringKey, unit } from './rng';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+const YEAR = 365 * DAY;
+/** Noise scales from 5 minutes to ~3 years; amplitude grows like √scale, like a random walk. */
+const SCALES = [5, 30, 120, 480, 1440, 5760, 23040, 92160, 368640, 1474560].map((m) => m * MINUTE);
+
+export interface PricedInstrument {
+  uid: string;
+  startNanos: bigint;
+  stepNanos: bigint;
+  volatility: number;
+}
+
+export interface Tick {
+  time: number;
+  price: bigint;
+  quantity: bigint;
+  direction: 'buy' | 'sell';
+}
+
+export interface Bar {
+  start: number;
+  end: number;
+  open: bigint;
+  high: bigint;
+  low: bigint;
+  close: bigint;
+  volume: bigint;
+  volumeBuy: bigint;
+  volumeSell: bigint;
+  lastTradeTime: number;
+}
+
+interface Series {
+  key: number;
+  start: number;
+  step: number;
+  stepNanos: bigint;
+  volatility: number;
+  anchorNoise: number;
+  lattice: number[];
+}
+
+/** Deterministic from (seed, instrument uid): any moment's trades can be recomputed in O(1). */
+export class PriceProcess {
+  private readonly series = new Map<string, Series>();
+  private readonly dayCache = new Map<string, Bar | null>();
+
+  constructor(
+    private readonly seed: number,
+    private readonly anchorMs: number,
+    instruments: PricedInstrument[],
+    private readonly isTradingMinute: (minuteStart: number) => boolean,
+  ) {
+    for (const inst of instruments) {
+      const key = (stringKey(inst.uid) ^ seed) >>> 0;
+      const s: Series = {
+        key,
+        start: Number(inst.startNanos) / 1e9,
+        step: Number(inst.stepNanos) / 1e9,
+        stepNanos: inst.stepNanos,
+        volatility: inst.volatility,
+        anchorNoise: 0,
+        lattice: new Array<number>(SCALES.length * 3).fill(NaN),
+      };
+      s.anchorNoise = this.noise(s, anchorMs);
+      this.series.set(inst.uid, s);
+    }
+  }
+
+  has(uid: string): boolean {
+    return this.series.has(uid);
+  }
+
+  /** Whether the market trades during the minute containing `time`. */
+  isTrading(time: number): boolean {
+    return this.isTradingMinute(Math.floor(time / MINUTE) * MINUTE);
+  }
+
+  /** Every trade of the minute starting at `minuteStart`, or [] outside trading hours. */
+  minuteTrades(uid: string, minuteStart: number): Tick[] {
+    const s = this.series.get(uid);
+    if (!s || !this.isTradingMinute(minuteStart)) return [];
+    return this.rawMinute(s, minuteStart).map((t) => ({ time: t.time, price: BigInt(t.ticks) * s.stepNanos, quantity: BigInt(t.quantity), direction: t.buy ? 'buy' : 'sell' }));
+  }
+
+  /** The minute's trades in integer ticks (numbers keep history aggregation fast; bigint only at the edge). */
+  private rawMinute(s: Series, minuteStart: number): Array<{ time: number; ticks: number; quantity: number; buy: boolean }> {
+    const m = minuteStart / MINUTE;
+    const open = this.ticksAt(s, minuteStart);
+    const close = this.ticksAt(s, minuteStart + MINUTE);
+    const next = createRng(hash32(s.key, m));
+    const jitter = Math.max(1, Math.round(((s.start * s.volatility * Math.sqrt(MINUTE / YEAR)) / s.step) * 0.6));
+    const hi = Math.max(open, close) + Math.round(next() * jitter);
+    const lo = Math.max(1, Math.min(open, close) - Math.floor(next() * jitter));
+    const count = 16 + Math.floor(next() * 30);
+    const seconds = new Set<number>();
+    for (let i = 0; seconds.size < count - 2 && i < 200; i++) seconds.add(1 + Math.floor(next() * 58));
+    const offsets = [0, ...[...seconds].sort((a, b) => a - b), 59];
+    const inner = offsets.length - 2;
+    const highAt = 1 + Math.floor(next() * inner);
+    const lowAt = 1 + ((highAt + Math.floor(next() * (inner - 1))) % inner);
+    const baseLots = Math.max(1, Math.round(200 / Math.max(1, Math.log10(s.start + 1) * 3)));
+    const out: Array<{ time: number; ticks: number; quantity: number; buy: boolean }> = [];
+    let previous = open;
+    for (let i = 0; i < offsets.length; i++) {
+      const r = next();
+      const ticks = i === 0 ? open : i === offsets.length - 1 ? close : i === highAt ? hi : i === lowAt ? lo : lo + Math.floor(r * (hi - lo + 1));
+      const q = next();
+      const coin = next();
+      out.push({ time: minuteStart + (offsets[i] ?? 0) * 1000 + Math.floor(next() * 999), ticks, quantity: 1 + Math.floor(q ** 3 * baseLots * 5), buy: ticks > previous || (ticks === previous && coin < 0.5) });
+      previous = ticks;
+    }
+    return out;
+  }
+
+  /** Trades with from < time ≤ to (the live feed between two ticks). */
+  tradesBetween(uid: string, from: number, to: number): Tick[] {
+    const out: Tick[] = [];
+    for (let m = Math.floor(from / MINUTE) * MINUTE; m <= to; m += MINUTE) {
+      for (const t of this.minuteTrades(uid, m)) if (t.time > from && t.time <= to) out.push(t);
+    }
+    return out;
+  }
+
+  /** The last trade at or before `now`, looking back up to a week (closed markets, weekends). */
+  lastTrade(uid: string, now: number): Tick | undefined {
+    const first = Math.floor(now / MINUTE) * MINUTE;
+    for (let m = first; m > first - 7 * DAY; m -= MINUTE) {
+      const ticks = this.minuteTrades(uid, m).filter((t) => t.time <= now);
+      const last = ticks[ticks.length - 1];
+      if (last) return last;
+    }
+    return undefined;
+  }
+
+  /** OHLCV of trades in [start, end) up to `now`; null when nothing traded. */
+  bar(uid: string, start: number, end: number, now: number): Bar | null {
+    const limit = Math.min(end, now + 1);
+    if (end - start > DAY && start % DAY === 0) return this.composeDays(uid, start, end, now);
+    if (end - start === DAY && end <= now) return this.completedDay(uid, start);
+    let bar: Bar | null = null;
+    for (let m = Math.floor(start / MINUTE) * MINUTE; m < limit; m += MINUTE) {
+      if (!this.isTradingMinute(m)) continue;
+      for (const t of this.minuteTrades(uid, m)) {
+        if (t.time < start || t.time >= limit) continue;
+        bar = addTick(bar, t, start, end);
+      }
+    }
+    return bar;
+  }
+
+  /** The price every dependent view starts from: last trade, or the anchor price before any trade. */
+  lastPrice(uid: string, now: number): bigint {
+    const trade = this.lastTrade(uid, now);
+    if (trade) return trade.price;
+    const s = this.series.get(uid);
+    return s ? this.priceAt(s, now) : 0n;
+  }
+
+  /** Close of the last completed UTC day before `now`'s day. */
+  closePrice(uid: string, now: number): { price: bigint; time: number } {
+    const today = Math.floor(now / DAY) * DAY;
+    for (let day = today - DAY; day > today - 15 * DAY; day -= DAY) {
+      const bar = this.completedDay(uid, day);
+      if (bar) return { price: bar.close, time: bar.lastTradeTime };
+    }
+    return { price: this.lastPrice(uid, today), time: today };
+  }
+
+  /** Order-book levels around the last price, quantities in lots; best bid < last < best ask. */
+  orderBook(uid: string, now: number, depth: number): { bids: Array<[bigint, bigint]>; asks: Array<[bigint, bigint]>; last: bigint } {
+    const s = this.series.get(uid);
+    const last = this.lastPrice(uid, now);
+    if (!s) return { bids: [], asks: [], last };
+    const second = Math.floor(now / 1000);
+    const bids: Array<[bigint, bigint]> = [];
+    const asks: Array<[bigint, bigint]> = [];
+    for (let i = 0; i < depth; i++) {
+      const qty = (side: number) => BigInt(1 + Math.floor(unit(s.key, second, 20 + side, i) ** 2 * 400 * (1 + i / 5)));
+      const bidPrice = last - BigInt(i + 1) * s.stepNanos;
+      if (bidPrice > 0n) bids.push([bidPrice, qty(0)]);
+      asks.push([last + BigInt(i + 1) * s.stepNanos, qty(1)]);
+    }
+    return { bids, asks, last };
+  }
+
+  private completedDay(uid: string, dayStart: number): Bar | null {
+    const key = `${uid}:${dayStart}`;
+    const cached = this.dayCache.get(key);
+    if (cached !== undefined) return cached;
+    const s = this.series.get(uid);
+    let bar: Bar | null = null;
+    if (s) {
+      let open = -1, high = 0, low = Infinity, close = 0, volume = 0, buy = 0, last = 0;
+      for (let m = dayStart; m < dayStart + DAY; m += MINUTE) {
+        if (!this.isTradingMinute(m)) continue;
+        for (const t of this.rawMinute(s, m)) {
+          if (open < 0) open = t.ticks;
+          if (t.ticks > high) high = t.ticks;
+          if (t.ticks < low) low = t.ticks;
+          close = t.ticks;
+          volume += t.quantity;
+          if (t.buy) buy += t.quantity;
+          last = t.time;
+        }
+      }
+      if (open >= 0) {
+        const p = (ticks: number) => BigInt(ticks) * s.stepNanos;
+        bar = { start: dayStart, end: dayStart + DAY, open: p(open), high: p(high), low: p(low), close: p(close), volume: BigInt(volume), volumeBuy: BigInt(buy), volumeSell: BigInt(volume - buy), lastTradeTime: last };
+      }
+    }
+    if (this.dayCache.size > 50_000) this.dayCache.clear();
+    this.dayCache.set(key, bar);
+    return bar;
+  }
+
+  private composeDays(uid: string, start: number, end: number, now: number): Bar | null {
+    let bar: Bar | null = null;
+    for (let day = start; day < end && day <= now; day += DAY) {
+      const part: Bar | null = day + DAY <= now ? this.completedDay(uid, day) : this.bar(uid, day, day + DAY, now);
+      if (!part) continue;
+      bar = mergeBars(bar, part, start, end);
+    }
+    return bar;
+  }
+
+  private priceAt(s: Series, time: number): bigint {
+    return BigInt(this.ticksAt(s, time)) * s.stepNanos;
+  }
+
+  private ticksAt(s: Series, time: number): number {
+    return Math.max(1, Math.round((s.start * Math.exp(this.noise(s, time) - s.anchorNoise)) / s.step));
+  }
+
+  private noise(s: Series, time: number): number {
+    let sum = 0;
+    for (let i = 0; i < SCALES.length; i++) {
+      const scale = SCALES[i] ?? MINUTE;
+      const position = time / scale;
+      const k = Math.floor(position);
+      const f = position - k;
+      const smooth = f * f * (3 - 2 * f);
+      // Lattice values change rarely at coarse scales: remember the last pair per scale.
+      if (s.lattice[i * 3] !== k) {
+        s.lattice[i * 3] = k;
+        s.lattice[i * 3 + 1] = unit(s.key, this.seed, i, k) * 2 - 1;
+        s.lattice[i * 3 + 2] = unit(s.key, this.seed, i, k + 1) * 2 - 1;
+      }
+      const a = s.lattice[i * 3 + 1] ?? 0;
+      const b = s.lattice[i * 3 + 2] ?? 0;
+      sum += (a + (b - a) * smooth) * s.volatility * Math.sqrt(scale / YEAR) * 1.2;
+    }
+    return sum;
+  }
+}
+
+function mergeBars(sum: Bar | null, part: Bar, start: number, end: number): Bar {
+  if (!sum) return { ...part, start, end };
+  return {
+    ...sum,
+    high: part.high > sum.high ? part.high : sum.high,
+    low: part.low < sum.low ? part.low : sum.low,
+    close: part.close,
+    volume: sum.volume + part.volume,
+    volumeBuy: sum.volumeBuy + part.volumeBuy,
+    volumeSell: sum.volumeSell + part.volumeSell,
+    lastTradeTime: part.lastTradeTime,
+  };
+}
+
+function addTick(bar: Bar | null, t: Tick, start: number, end: number): Bar {
+  const buy = t.direction === 'buy' ? t.quantity : 0n;
+  if (!bar) {
+    return { start, end, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity, volumeBuy: buy, volumeSell: t.quantity - buy, lastTradeTime: t.time };
+  }
+  return {
+    ...bar,
+    high: t.price > bar.high ? t.price : bar.high,
+    low: t.price < bar.low ? t.price : bar.low,
+    close: t.price,
+    volume: bar.volume + t.quantity,
+    volumeBuy: bar.volumeBuy + buy,
+    volumeSell: bar.volumeSell + t.quantity - buy,
+    lastTradeTime: t.time,
+  };
+}
+
+/** MOEX-like hours: weekdays 07:00–23:50 MSK (04:00–20:50 UTC). */
+export function moexTradingMinute(minuteStart: number): boolean {
+  const d = new Date(minuteStart);
+  const weekday = d.getUTCDay();
+  if (weekday === 0 || weekday === 6) return false;
+  const minutes = d.getUTCHours() * 60 + d.getUTCMinutes();
+  return minutes >= 4 * 60 && minutes < 20 * 60 + 50;
+}
+
