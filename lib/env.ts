@@ -26,6 +26,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Demo mode: start the emulators and seed a demo owner on a fresh data folder. */
   STRONGROOM_DEMO: booleanFlag,
+  /** Ports of the built-in T-Invest emulator in demo mode (production, sandbox, admin); 0 = any free port. */
+  DEMO_TINVEST_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  DEMO_TINVEST_SANDBOX_PORT: z.coerce.number().int().min(0).max(65535).default(8091),
+  DEMO_TINVEST_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(8092),
   /** Failed sign-ins before an account is locked, and for how long. */
   LOGIN_LOCK_THRESHOLD: z.coerce.number().int().min(3).max(100).default(8),
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),

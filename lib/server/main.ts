@@ -22,6 +22,21 @@ function loadEnv(): Env {
   }
 }
 
+/** Demo mode: the T-Invest emulator runs beside the app, and its tokens are printed. */
+async function startDemoEmulator(config: Env) {
+  const { startTinvestEmulator } = await import('../../emulator/tinvest/index');
+  const emulator = await startTinvestEmulator({
+    host: '127.0.0.1',
+    port: config.DEMO_TINVEST_PORT,
+    sandboxPort: config.DEMO_TINVEST_SANDBOX_PORT,
+    adminPort: config.DEMO_TINVEST_ADMIN_PORT,
+  });
+  console.log(`T-Invest emulator: production ${emulator.address}, sandbox ${emulator.sandboxAddress}, admin ${emulator.adminUrl}`);
+  console.log('Demo tokens (the emulator accepts these; real T-Bank never will):');
+  for (const token of emulator.scenario.tokens) console.log(`  ${token.label.padEnd(22)} ${token.kind.padEnd(15)} ${token.value}`);
+  return emulator;
+}
+
 async function main(): Promise<void> {
   const dev = process.argv.includes('--dev');
   const config = loadEnv();
@@ -29,6 +44,8 @@ async function main(): Promise<void> {
   const target = databaseTarget(config);
   const applied = await applyMigrations(target);
   console.log(applied.length ? `Database: applied ${applied.join(', ')} (${describeTarget(target)})` : `Database: ${describeTarget(target)}, up to date`);
+
+  const emulator = config.STRONGROOM_DEMO ? await startDemoEmulator(config) : null;
 
   const app = next({ dev, dir: ROOT, hostname: config.HOST, port: config.PORT });
   await app.prepare();
@@ -46,6 +63,7 @@ async function main(): Promise<void> {
     server.close();
     server.closeAllConnections();
     await app.close().catch(() => {});
+    await emulator?.close();
     await closePglite();
     process.exit(0);
   };
