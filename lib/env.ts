@@ -35,6 +35,15 @@ export const envSchema = z.object({
   LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   /** How long an invite link stays valid. */
   INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  /** The vault's key-encryption key(s): one base64 key, or `v2:<base64>,v1:<base64>`. Unset: the key file in the data folder. */
+  STRONGROOM_MASTER_KEY: z.string().optional(),
+  /** How often each stored token is verified against T-Bank in the background, in minutes. */
+  TOKEN_CHECK_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(360),
+  /** `off` disables the background token checks. */
+  TOKEN_CHECKS: z.enum(['on', 'off']).default('on'),
+  /** Where "production" and "sandbox" T-Invest tokens are dialled (host:port); defaults are T-Bank's hosts, or the emulator in demo mode. */
+  TINVEST_PRODUCTION_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port').optional(),
+  TINVEST_SANDBOX_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port').optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };

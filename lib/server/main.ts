@@ -7,6 +7,7 @@ import next from 'next';
 import { closePglite, databaseTarget, describeTarget } from '../db/connect';
 import { env, EnvError, exportForLibraries, type Env } from '../env';
 import { applyMigrations } from '../migrations/migrations';
+import { allowServerOnlyImports } from './allow-server-only';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -19,6 +20,24 @@ function loadEnv(): Env {
       process.exit(1);
     }
     throw error;
+  }
+}
+
+/** Opens the vault now, so a wrong or missing key stops the start with a clear message. */
+async function openVault(): Promise<void> {
+  const { readyVault } = await import('../vault/runtime');
+  const { isVaultError } = await import('../vault/vault-error');
+  try {
+    const vault = await readyVault();
+    const where = vault.keySource === 'STRONGROOM_MASTER_KEY' ? 'from STRONGROOM_MASTER_KEY' : `in ${vault.keySource}`;
+    console.log(`Vault: keys ${where}; key version ${vault.ring.current} is current`);
+    if (vault.createdKeyFile) {
+      console.warn(`Vault: created ${vault.createdKeyFile}. Back it up now, separately from the database: without it no stored token can be decrypted.`);
+    }
+  } catch (error) {
+    if (!isVaultError(error)) throw error;
+    console.error(`Vault: ${error.message}`);
+    process.exit(1);
   }
 }
 
@@ -45,6 +64,9 @@ async function main(): Promise<void> {
   const applied = await applyMigrations(target);
   console.log(applied.length ? `Database: applied ${applied.join(', ')} (${describeTarget(target)})` : `Database: ${describeTarget(target)}, up to date`);
 
+  allowServerOnlyImports();
+  await openVault();
+
   const emulator = config.STRONGROOM_DEMO ? await startDemoEmulator(config) : null;
 
   const app = next({ dev, dir: ROOT, hostname: config.HOST, port: config.PORT });
@@ -58,10 +80,17 @@ async function main(): Promise<void> {
   });
   console.log(`Strongroom is running at ${config.publicUrl}`);
 
+  const { startTokenHealthChecks } = await import('../custody/health');
+  const { flushTokenUsage } = await import('../custody/record-usage');
+  const checks = startTokenHealthChecks();
+  console.log(checks ? `Token checks: every token every ${config.TOKEN_CHECK_INTERVAL_MINUTES} minutes` : 'Token checks: off (TOKEN_CHECKS=off)');
+
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
+    checks?.stop();
     server.close();
     server.closeAllConnections();
+    await flushTokenUsage().catch(() => {});
     await app.close().catch(() => {});
     await emulator?.close();
     await closePglite();

@@ -31,6 +31,11 @@ export interface TinvestClientOptions {
   appName?: string;
   /** Extra CA certificates (PEM) trusted on top of Node's defaults, e.g. the Russian Trusted Root CA. */
   caBundlePem?: string;
+  /**
+   * Runs before every RPC (unary, stream) with its full name, e.g.
+   * `tinkoff.public.invest.api.contract.v1.OrdersService/PostOrder`; throw to refuse the call.
+   */
+  authorizeCall?: (method: string) => void;
 }
 
 export interface CallOptions {
@@ -105,6 +110,8 @@ export function createTinvestClient(options: TinvestClientOptions) {
   metadata.set('authorization', `Bearer ${revealToken(token)}`);
   metadata.set('x-app-name', options.appName ?? 'strongroom');
 
+  const authorize = (method: { parent: { typeName: string }; name: string }) => options.authorizeCall?.(`${method.parent.typeName}/${method.name}`);
+
   const translate = (method: string) => (error: unknown) => {
     if (isServiceError(error)) recordRateLimit(token.id, method, error.metadata);
     return toTinvestError(error, { token: revealToken(token), method: method.split('/')[1] });
@@ -112,6 +119,7 @@ export function createTinvestClient(options: TinvestClientOptions) {
 
   async function unary<M extends UnaryMethod>(method: M, init: MessageInitShape<M['input']>, call?: CallOptions): Promise<ResponseOf<M>> {
     const key = `${method.parent.name}/${method.name}`;
+    authorize(method);
     try {
       return await callUnary(channel, method, create(method.input, init as never) as RequestOf<M>, {
         metadata,
@@ -126,6 +134,7 @@ export function createTinvestClient(options: TinvestClientOptions) {
 
   function serverStream<M extends ServerStreamMethod, E>(method: M, init: MessageInitShape<M['input']>, toEvent: (message: ResponseOf<M>) => E | undefined, signal?: AbortSignal): EventStream<E> {
     const key = `${method.parent.name}/${method.name}`;
+    authorize(method);
     const call = openServerStream(channel, method, create(method.input, init as never) as RequestOf<M>, { metadata });
     return toEventStream(call, toEvent, translate(key), signal);
   }
@@ -259,6 +268,7 @@ export function createTinvestClient(options: TinvestClientOptions) {
     // MarketDataStreamService
     marketDataStream: (q: { signal?: AbortSignal; pingDelayMs?: number } = {}): MarketDataStreamHandle => {
       const key = `${MarketDataStreamService.name}/MarketDataStream`;
+      authorize(MarketDataStreamService.method.marketDataStream);
       const call = openBidiStream(channel, MarketDataStreamService.method.marketDataStream, { metadata }, decodeMarketDataEvent);
       const handle = marketDataStreamHandle(call, toEventStream(call, identity, translate(key), q.signal));
       if (q.pingDelayMs) handle.setPingDelay(q.pingDelayMs);
@@ -266,6 +276,7 @@ export function createTinvestClient(options: TinvestClientOptions) {
     },
     marketDataServerSideStream: (q: { subscriptions: MarketDataSubscription[]; pingDelayMs?: number; signal?: AbortSignal }): EventStream<dto.MarketDataEvent> => {
       const key = `${MarketDataStreamService.name}/MarketDataServerSideStream`;
+      authorize(MarketDataStreamService.method.marketDataServerSideStream);
       const call = openServerStream(channel, MarketDataStreamService.method.marketDataServerSideStream, serverSideStreamRequest(q.subscriptions, q.pingDelayMs), { metadata }, decodeMarketDataEvent);
       return toEventStream(call, identity, translate(key), q.signal);
     },

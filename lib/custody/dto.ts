@@ -1,0 +1,79 @@
+// What lib/custody hands out. Never a token value, a fingerprint or a sealed record. Dates are ISO strings.
+import type { CallClass } from './policy';
+
+export type TokenProviderName = 'tinvest' | 'tapi';
+export type TokenKindName = 'readonly' | 'full_access' | 'account_scoped' | 'sandbox' | 'tapi';
+export type TokenStatus = 'active' | 'expiring' | 'expired' | 'invalid' | 'paused' | 'retired';
+export type EndpointKind = 'production' | 'sandbox' | 'custom';
+export type AccessLevel = 'full_access' | 'read_only' | 'no_access' | 'unspecified';
+export type CheckOutcome = 'ok' | 'invalid' | 'unreachable' | 'error';
+
+export interface TokenAccountDto {
+  id: string;
+  name: string;
+  /** T-Invest account type, e.g. `tinkoff`, `tinkoff_iis`. */
+  type: string;
+  /** `open`, `new`, `closed`. */
+  status: string;
+  accessLevel: AccessLevel;
+}
+
+export interface AllowedMemberDto {
+  userId: string;
+  name: string;
+  email: string;
+  /** Accounts the member may use; empty means all of the token's accounts. */
+  accountIds: string[];
+}
+
+export interface TariffDto {
+  unaryLimits: { limitPerMinute: number; methods: string[] }[];
+  streamLimits: { limit: number; streams: string[]; open: number }[];
+}
+
+export type LastUsedByDto = { kind: 'person'; userId: string; name: string } | { kind: 'job'; name: string } | null;
+
+export interface TokenDto {
+  id: string;
+  provider: TokenProviderName;
+  kind: TokenKindName;
+  label: string;
+  purpose: string;
+  endpoint: { kind: EndpointKind; address: string | null };
+  owner: { id: string; name: string; email: string };
+  /** Managers see every grant; a member sees only their own. */
+  allowedMembers: AllowedMemberDto[];
+  /** For a member: only the accounts their grant covers. */
+  accounts: TokenAccountDto[];
+  /** What T-Bank said the token may do, per account (trading also needs the policy to allow it). */
+  verifiedRights: { accountId: string; right: 'trade' | 'read' | 'none' }[];
+  tariff: TariffDto | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  lastUsedBy: LastUsedByDto;
+  lastUsedByPersonAt: string | null;
+  lastKeptAliveAt: string | null;
+  keepAlive: boolean;
+  /** T-Invest tokens die 3 months after their last use (or creation if never used); null when unknown. */
+  diesOn: string | null;
+  daysLeft: number | null;
+  status: TokenStatus;
+  invalidSince: string | null;
+  lastCheck: { at: string; outcome: CheckOutcome; message: string } | null;
+  /** E.g. `t.Ab…9xYz`. */
+  masked: string;
+  allowedClasses: CallClass[];
+  tradingEnabled: boolean;
+  /** Where the token is revoked at T-Bank. */
+  revokeUrl: string;
+  /** Earlier values, newest first. */
+  history: { masked: string; depositedAt: string; replacedAt: string }[];
+  /** What the viewer may do with it, so the UI shows only working buttons. */
+  can: { manage: boolean; enableTrading: boolean; setKeepAlive: boolean; use: boolean };
+}
+
+export interface DepositResultDto {
+  /** True when this value was already stored: `token` is the existing entry. */
+  duplicate: boolean;
+  token: TokenDto;
+}

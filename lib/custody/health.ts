@@ -1,0 +1,77 @@
+import 'server-only';
+// Background checks: every active or invalid T-Invest token whose last check is older than
+// TOKEN_CHECK_INTERVAL_MINUTES is verified at T-Bank as the job "health-check". A check is a use,
+// and a use extends the token's life at T-Bank, so tokens with keep-alive off are never called:
+// their status (expiring, expired) is derived from dates alone.
+import { db } from '../db';
+import { env } from '../env';
+import { logger } from '../log';
+import { flushTokenUsage } from './record-usage';
+import { checkStoredToken, type CheckResult } from './verify-token';
+
+export interface HealthRun {
+  checked: number;
+  /** Tokens due but left alone because keep-alive is off. */
+  skipped: number;
+  outcomes: Record<string, CheckResult['outcome']>;
+}
+
+/** One pass over the tokens that are due. */
+export async function runHealthChecks({ now = new Date(), intervalMinutes = env().TOKEN_CHECK_INTERVAL_MINUTES } = {}): Promise<HealthRun> {
+  const dueBefore = new Date(now.getTime() - intervalMinutes * 60_000);
+  const due = await db().token.findMany({
+    where: { provider: 'tinvest', state: { in: ['active', 'invalid'] }, OR: [{ verifiedAt: null }, { verifiedAt: { lt: dueBefore } }] },
+    select: { id: true, keepAlive: true },
+    orderBy: { verifiedAt: { sort: 'asc', nulls: 'first' } },
+  });
+  const run: HealthRun = { checked: 0, skipped: 0, outcomes: {} };
+  for (const token of due) {
+    if (!token.keepAlive) {
+      run.skipped += 1;
+      continue;
+    }
+    try {
+      run.outcomes[token.id] = (await checkStoredToken({ job: 'health-check' }, token.id)).outcome;
+      run.checked += 1;
+    } catch (error) {
+      logger().warn({ err: error, tokenId: token.id }, 'token health check failed');
+    }
+  }
+  await flushTokenUsage();
+  return run;
+}
+
+const globalForChecks = globalThis as unknown as { strongroomTokenChecks?: { stop(): void } };
+
+/**
+ * Starts the periodic checks (unless TOKEN_CHECKS=off). Runs never overlap: the next one is
+ * scheduled only when the previous has finished.
+ */
+export function startTokenHealthChecks({ firstRunAfterMs = 15_000 } = {}): { stop(): void } | null {
+  const config = env();
+  if (config.TOKEN_CHECKS === 'off') return null;
+  globalForChecks.strongroomTokenChecks?.stop();
+  // Tokens become due at different times; looking at least every 15 minutes keeps checks near their due time.
+  const everyMs = Math.min(config.TOKEN_CHECK_INTERVAL_MINUTES, 15) * 60_000;
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  const tick = async () => {
+    try {
+      const run = await runHealthChecks();
+      if (run.checked > 0) logger().info({ checked: run.checked, skipped: run.skipped }, 'token health checks done');
+    } catch (error) {
+      logger().error({ err: error }, 'token health checks failed');
+    } finally {
+      if (!stopped) timer = setTimeout(() => void tick(), everyMs).unref();
+    }
+  };
+  timer = setTimeout(() => void tick(), firstRunAfterMs).unref();
+  const handle = {
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+  globalForChecks.strongroomTokenChecks = handle;
+  return handle;
+}

@@ -1,0 +1,41 @@
+import 'server-only';
+// The tokens page: every token the viewer may see, filtered and sorted.
+import { can } from '../auth/permissions';
+import { db, type Prisma } from '../db';
+import { AppError } from '../errors';
+import type { TokenDto } from './dto';
+import { toTokenDtos, visibleTo } from './find-token';
+import type { Actor } from './mutate-token';
+import { listTokensQuerySchema, type ListTokensQuery } from './schema';
+import { TOKEN_QUERY } from './to-token-dto';
+
+const STATUS_ORDER = ['invalid', 'expired', 'expiring', 'active', 'paused', 'retired'];
+
+function compare(a: TokenDto, b: TokenDto, field: string): number {
+  const value = (token: TokenDto): string | number => {
+    if (field === 'status') return STATUS_ORDER.indexOf(token.status);
+    if (field === 'label') return token.label.toLocaleLowerCase();
+    const raw = token[field as 'createdAt' | 'lastUsedAt' | 'diesOn' | 'kind'];
+    return raw ?? '';
+  };
+  const [x, y] = [value(a), value(b)];
+  return x < y ? -1 : x > y ? 1 : a.label.localeCompare(b.label);
+}
+
+/** Tokens visible to the viewer; `status` filters by the derived status (expiring, expired…). */
+export async function listTokens(viewer: Actor, query: ListTokensQuery = {}, now = new Date()): Promise<TokenDto[]> {
+  if (!can(viewer.role, 'tokens.read')) throw new AppError('forbidden', 'You may not see tokens.');
+  const { status, kind, provider, q, sort, dir } = listTokensQuerySchema.parse(query);
+  const where: Prisma.TokenWhereInput = {
+    ...visibleTo(viewer),
+    ...(kind ? { kind } : {}),
+    ...(provider ? { provider } : {}),
+    ...(q
+      ? { OR: [{ label: { contains: q, mode: 'insensitive' } }, { purpose: { contains: q, mode: 'insensitive' } }, { masked: { contains: q } }] }
+      : {}),
+  };
+  const rows = await db().token.findMany({ ...TOKEN_QUERY, where });
+  const tokens = (await toTokenDtos(rows, viewer, db(), now)).filter((token) => !status || token.status === status);
+  const sign = dir === 'asc' ? 1 : -1;
+  return tokens.sort((a, b) => sign * compare(a, b, sort));
+}

@@ -1,0 +1,56 @@
+import 'server-only';
+// Replacing a token's value (T-Bank issued a new one): the new value is verified live and must
+// belong to the same T-Invest user; the old value's masked form goes to the history.
+import { AppError } from '../errors';
+import { maskToken } from '../vault';
+import { sealTokenValue, tokenFingerprint } from '../vault/runtime';
+import type { EndpointKind, TokenDto } from './dto';
+import { accountRows, tinvestUserHash, verificationColumns, verifySubmittedValue } from './deposit-tinvest-token';
+import { findVisibleToken } from './find-token';
+import { assertCan, mutateToken, type Actor } from './mutate-token';
+import { replaceValueSchema } from './schema';
+import { db } from '../db';
+
+/** Swaps in a new value for the same T-Invest user; an invalid token becomes active again. */
+export async function replaceTokenValue(viewer: Actor, id: string, input: { value: string }): Promise<TokenDto> {
+  assertCan(viewer, 'tokens.manage', 'Only owners and admins can replace a token.');
+  const { value } = replaceValueSchema.parse(input);
+  const row = await findVisibleToken(viewer, id);
+  if (row.state === 'retired') throw new AppError('conflict', 'This token was retired. Deposit the new value as a new token.');
+  const fingerprint = await tokenFingerprint(value);
+  const holder = await db().token.findUnique({ where: { fingerprint }, select: { id: true, label: true } });
+  if (holder?.id === id) throw new AppError('conflict', 'This is the value already stored for this token.');
+  if (holder) throw new AppError('conflict', `This value is already stored as “${holder.label}”.`);
+
+  const verification = await verifySubmittedValue(viewer, value, { kind: row.endpointKind as EndpointKind, address: row.endpointAddress }, { tokenId: id, replace: true });
+  const storedHash = (row.userInfo as { userIdHash?: string } | null)?.userIdHash;
+  if (!storedHash || storedHash !== (await tinvestUserHash(verification.userId))) {
+    throw new AppError('invalid', 'This token belongs to a different T-Invest user than the one it replaces. Deposit it as a new token instead.');
+  }
+  const { sealed, kekVersion } = await sealTokenValue(id, 'tinvest', value);
+  const now = new Date();
+  const columns = await verificationColumns(verification, now);
+  const masked = maskToken(value);
+  return mutateToken(viewer, id, async (tx, current) => {
+    if (current.state === 'retired') throw new AppError('conflict', 'This token was retired meanwhile.');
+    await tx.tokenVersion.create({
+      data: { tokenId: id, masked: current.masked, depositedAt: current.versions[0]?.replacedAt ?? current.createdAt, replacedAt: now, replacedById: viewer.id },
+    });
+    await tx.tokenAccount.deleteMany({ where: { tokenId: id } });
+    await tx.token.update({
+      where: { id },
+      data: {
+        ...columns,
+        masked,
+        fingerprint,
+        sealed,
+        kekVersion,
+        lastUsedAt: now,
+        ...(current.state === 'invalid' ? { state: 'active' } : {}),
+        invalidSince: null,
+        accounts: { create: accountRows(verification) },
+      },
+    });
+    return { action: 'token.replaced', details: { from: current.masked, to: masked, kind: verification.kind } };
+  });
+}

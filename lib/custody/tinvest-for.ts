@@ -1,0 +1,226 @@
+import 'server-only';
+// THE path from a stored token to a T-Invest call, for a person or a background job. Every call
+// is checked here, below the UI: the token must be active, the person must hold a grant (covering
+// the account the call names), and the RPC's class must be one the token's policy allows (checked
+// by lib/tinvest's authorizeCall hook, so no RPC slips past). Then the vault opens the token, the
+// call runs, use is counted, and a T-Bank "token invalid" marks the token invalid at once.
+import type { Viewer } from '../auth/session';
+import { recordAudit } from '../audit/append-audit';
+import type { AuditInput } from '../audit/append-audit';
+import { db } from '../db';
+import { AppError } from '../errors';
+import { logger } from '../log';
+import { createTinvestClient, isTinvestError, type TinvestClient } from '../tinvest';
+import { openStoredToken } from '../vault/runtime';
+import type { EndpointKind } from './dto';
+import { TOKEN_NOT_FOUND, visibleTo } from './find-token';
+import { markTokenInvalid } from './mark-token-invalid';
+import { callClassOf, shortRpcName, type CallClass } from './policy';
+import { recordUsage, type UsageActor } from './record-usage';
+import { tinvestEndpointFor } from './tinvest-endpoint';
+import { isManager } from './to-token-dto';
+
+export type TinvestJob = 'health-check';
+export type TinvestActor = { viewer: Pick<Viewer, 'id' | 'email' | 'role'> } | { job: TinvestJob };
+
+export interface TinvestForOptions {
+  /** The account the caller means to use; refused unless the grant covers it. */
+  accountId?: string;
+}
+
+type TokenState = 'active' | 'paused' | 'invalid' | 'retired';
+
+interface PolicyRow {
+  id: string;
+  provider: string;
+  state: TokenState;
+  sealed: string | null;
+  endpointKind: string;
+  endpointAddress: string | null;
+  allowedClasses: string[];
+  invalidSince: Date | null;
+  /** Null when any account may be used (managers, jobs, grants without an account list). */
+  accountIds: Set<string> | null;
+}
+
+const STREAM_METHODS = new Set(['portfolioStream', 'positionsStream', 'marketDataStream', 'marketDataServerSideStream']);
+const ACCOUNT_LISTS = new Set(['getAccounts', 'getSandboxAccounts']);
+
+/** A refused call; the message says why, in words a person can act on. */
+class CallRefused extends AppError {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown>,
+  ) {
+    super('forbidden', message);
+  }
+}
+
+/** The audit actor for a T-Invest caller. */
+export function auditActor(actor: TinvestActor): AuditInput['actor'] {
+  return 'viewer' in actor ? { id: actor.viewer.id, label: actor.viewer.email } : { id: null, label: `job:${actor.job}` };
+}
+
+function usageActor(actor: TinvestActor): UsageActor {
+  return 'viewer' in actor ? { kind: 'person', userId: actor.viewer.id } : { kind: 'job', name: actor.job };
+}
+
+async function loadPolicy(actor: TinvestActor, tokenId: string): Promise<PolicyRow> {
+  const viewer = 'viewer' in actor ? actor.viewer : null;
+  const row = await db().token.findFirst({
+    where: { id: tokenId, ...(viewer ? visibleTo(viewer) : {}) },
+    select: {
+      id: true,
+      provider: true,
+      state: true,
+      sealed: true,
+      endpointKind: true,
+      endpointAddress: true,
+      allowedClasses: true,
+      invalidSince: true,
+      grants: viewer ? { where: { userId: viewer.id }, select: { accountIds: true } } : false,
+    },
+  });
+  if (!row) throw new AppError('not_found', TOKEN_NOT_FOUND);
+  const grant = viewer && !isManager(viewer) ? row.grants?.[0] : undefined;
+  const { grants: _grants, ...policy } = row;
+  return { ...policy, accountIds: grant && grant.accountIds.length > 0 ? new Set(grant.accountIds) : null };
+}
+
+function assertState(row: PolicyRow, states: readonly TokenState[]): void {
+  if (states.includes(row.state)) return;
+  if (row.state === 'paused') throw new AppError('conflict', 'This token is paused. An owner or admin can resume it.');
+  if (row.state === 'retired') throw new AppError('conflict', 'This token was retired; its value was destroyed.');
+  if (row.state === 'invalid') {
+    const since = row.invalidSince ? ` since ${row.invalidSince.toISOString().slice(0, 10)}` : '';
+    throw new AppError('forbidden', `T-Bank has rejected this token${since}. Replace its value with a new token from T-Bank.`);
+  }
+  throw new AppError('conflict', `This token cannot be used while it is ${row.state}.`);
+}
+
+/** Account ids a call's first argument names (`accountId`, `accountIds`). */
+function accountsNamedBy(args: unknown[]): string[] {
+  const first = args[0];
+  if (typeof first !== 'object' || first === null) return [];
+  const query = first as { accountId?: unknown; accountIds?: unknown };
+  const named = [query.accountId, ...(Array.isArray(query.accountIds) ? query.accountIds : [])];
+  return named.filter((id): id is string => typeof id === 'string' && id !== '');
+}
+
+function assertAccounts(row: PolicyRow, accountIds: string[]): void {
+  if (!row.accountIds) return;
+  const outside = accountIds.filter((id) => !row.accountIds!.has(id));
+  if (outside.length > 0) {
+    throw new CallRefused(`Your access to this token does not cover account ${outside.join(', ')}.`, { reason: 'account_not_granted', accountIds: outside });
+  }
+}
+
+function classCheck(row: () => PolicyRow): (rpc: string) => void {
+  return (rpc) => {
+    const callClass = callClassOf(rpc);
+    if (!callClass) throw new CallRefused(`${shortRpcName(rpc)} is not a call Strongroom makes with stored tokens.`, { reason: 'unknown_rpc', rpc });
+    if (!row().allowedClasses.includes(callClass)) {
+      const why =
+        callClass === 'trading'
+          ? 'Trading is turned off for this token; only an owner can turn it on.'
+          : `This token's policy does not allow ${callClass.replace('_', ' ')} calls.`;
+      throw new CallRefused(`${shortRpcName(rpc)} refused. ${why}`, { reason: 'class_not_allowed', rpc, callClass });
+    }
+  };
+}
+
+export interface TinvestSessionOptions extends TinvestForOptions {
+  /** States in which calls may run; only verification also runs on invalid tokens. */
+  states?: readonly TokenState[];
+}
+
+/** The guarded client; `tinvestFor` is its public face. */
+export async function openTinvestSession(actor: TinvestActor, tokenId: string, options: TinvestSessionOptions = {}): Promise<TinvestClient> {
+  const states = options.states ?? ['active'];
+  let policy = await loadPolicy(actor, tokenId);
+  assertState(policy, states);
+  const refuse = async (error: CallRefused) => {
+    logger().info({ tokenId, by: auditActor(actor).label, ...error.details }, 'T-Invest call refused by policy');
+    await recordAudit({ action: 'token.call_refused', actor: auditActor(actor), tokenId, details: error.details });
+  };
+  if (options.accountId) {
+    try {
+      assertAccounts(policy, [options.accountId]);
+    } catch (error) {
+      if (error instanceof CallRefused) await refuse(error);
+      throw error;
+    }
+  }
+  if (policy.provider !== 'tinvest') throw new AppError('invalid', 'This is not a T-Invest token.');
+  const handle = await openStoredToken(policy);
+  let lastRpc: string | null = null;
+  const check = classCheck(() => policy);
+  const client = createTinvestClient({
+    endpoint: tinvestEndpointFor(policy.endpointKind as EndpointKind, policy.endpointAddress),
+    token: handle,
+    authorizeCall: (rpc) => {
+      lastRpc = rpc;
+      check(rpc);
+    },
+  });
+  const who = usageActor(actor);
+
+  const afterSuccess = (rpc: string | null) => {
+    const callClass: CallClass | null = rpc ? callClassOf(rpc) : null;
+    if (callClass) recordUsage(tokenId, who, callClass);
+  };
+  const afterFailure = async (error: unknown) => {
+    if (error instanceof CallRefused) await refuse(error);
+    else if (isTinvestError(error) && error.kind === 'token_invalid') await markTokenInvalid(tokenId, auditActor(actor), { rpc: error.method ?? null });
+  };
+
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function' || typeof property !== 'string' || !Object.hasOwn(target, property)) return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (STREAM_METHODS.has(property)) {
+        // Streams open synchronously, so they are checked against the policy read most recently.
+        return (...args: unknown[]) => {
+          try {
+            assertState(policy, states);
+            assertAccounts(policy, accountsNamedBy(args));
+            lastRpc = null;
+            const stream = method.apply(target, args);
+            afterSuccess(lastRpc);
+            return stream;
+          } catch (error) {
+            void afterFailure(error).catch((failure: unknown) => logger().error({ err: failure, tokenId }, 'could not record a refused stream'));
+            throw error;
+          }
+        };
+      }
+      return async (...args: unknown[]) => {
+        policy = await loadPolicy(actor, tokenId);
+        let rpc: string | null = null;
+        try {
+          assertState(policy, states);
+          assertAccounts(policy, accountsNamedBy(args));
+          lastRpc = null;
+          const pending = method.apply(target, args) as Promise<unknown>;
+          // authorizeCall ran synchronously inside the call above: this is its RPC.
+          rpc = lastRpc;
+          const result = await pending;
+          afterSuccess(rpc);
+          if (ACCOUNT_LISTS.has(property) && policy.accountIds && Array.isArray(result)) {
+            return (result as { id: string }[]).filter((account) => policy.accountIds!.has(account.id));
+          }
+          return result;
+        } catch (error) {
+          await afterFailure(error);
+          throw error;
+        }
+      };
+    },
+  });
+}
+
+/** A T-Invest client for `tokenId`, acting as a person or a job; every call is checked and counted. */
+export function tinvestFor(actor: TinvestActor, tokenId: string, options: TinvestForOptions = {}): Promise<TinvestClient> {
+  return openTinvestSession(actor, tokenId, { accountId: options.accountId });
+}
