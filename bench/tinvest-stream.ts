@@ -1,13 +1,19 @@
 // Benchmark: MarketDataStream consumption via lib/tinvest vs the npm SDK (tinkoff-invest-api), plus unary latency.
-// Run: node --conditions=react-server --import tsx bench/tinvest-stream.ts [--rounds 5] [--seconds 8] [--speedup 2000]
-// Each consumer runs in its own child process so process.cpuUsage() is attributable; the emulator runs in a third.
+// Run: npm run bench:tinvest -- [--rounds 7] [--seconds 8] [--rate max|<msgs/s>] [--payload mixed|last_price|trade] [--profile dir]
+// The emulator (third process) runs in firehose mode: pre-encoded last prices and trades, as fast as the reader takes them.
+// Each consumer runs alone in its own child process, so process.cpuUsage() is attributable to it.
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const SELF = fileURLToPath(import.meta.url);
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const stringArg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
 };
 
 interface StreamResult {
@@ -22,8 +28,9 @@ interface UnaryResult {
   portfolio: number[];
 }
 
-function child(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--conditions=react-server', '--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+function child(args: string[], profileDir?: string): ChildProcess {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  return spawn(process.execPath, [...profile, '--conditions=react-server', '--import', 'tsx', SELF, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
 }
 
 function firstJsonLine<T>(proc: ChildProcess): Promise<T> {
@@ -38,11 +45,14 @@ function firstJsonLine<T>(proc: ChildProcess): Promise<T> {
   });
 }
 
-async function emulatorMain(speedup: number, tickMs: number) {
+async function emulatorMain(rate: string, payload: string) {
   const { startTinvestEmulator, DEMO_TOKENS } = await import('@/emulator/tinvest');
-  const start = Date.now();
-  // Accelerated clock: the price process emits the trades of `speedup` seconds per wall second.
-  const emu = await startTinvestEmulator({ port: 0, sandboxPort: 0, adminPort: 0, tickIntervalMs: tickMs, now: () => new Date(start + (Date.now() - start) * speedup) });
+  const emu = await startTinvestEmulator({
+    port: 0,
+    sandboxPort: 0,
+    adminPort: 0,
+    firehose: { messagesPerSecond: rate === 'max' ? 'max' : Number(rate), payload: payload as 'mixed' | 'last_price' | 'trade' },
+  });
   console.log(JSON.stringify({ port: emu.port, tokens: { lib: DEMO_TOKENS.readonly, sdk: DEMO_TOKENS.otherUser } }));
 }
 
@@ -154,19 +164,20 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]!;
 
 async function main() {
-  const rounds = arg('rounds', 5);
+  const rounds = arg('rounds', 7);
   const seconds = arg('seconds', 8);
-  const speedup = arg('speedup', 2000);
-  const tickMs = arg('tick', 5);
-  const emulator = child(['emulator', String(speedup), String(tickMs)]);
+  const rate = stringArg('rate', 'max');
+  const payload = stringArg('payload', 'mixed');
+  const profileDir = process.argv.includes('--profile') ? stringArg('profile', 'bench/.profiles') : undefined;
+  const emulator = child(['emulator', rate, payload]);
   try {
     const { port, tokens } = await firstJsonLine<{ port: number; tokens: { lib: string; sdk: string } }>(emulator);
     const results: StreamResult[] = [];
     for (let round = 0; round < rounds; round++) {
       for (const client of round % 2 ? (['sdk', 'lib'] as const) : (['lib', 'sdk'] as const)) {
-        const result = await firstJsonLine<StreamResult>(child([`stream-${client}`, String(port), tokens[client], tokens.lib, String(seconds)]));
+        const result = await firstJsonLine<StreamResult>(child([`stream-${client}`, String(port), tokens[client], tokens.lib, String(seconds)], profileDir));
         results.push(result);
-        console.error(`round ${round + 1} ${client}: ${result.messages} msgs in ${(result.wallMs / 1000).toFixed(2)} s, ${(result.cpuUs / 1e6).toFixed(2)} CPU-s`);
+        console.error(`round ${round + 1} ${client}: ${result.messages} msgs in ${(result.wallMs / 1000).toFixed(2)} s, ${(result.cpuUs / 1e6).toFixed(2)} CPU-s, ${Math.round(result.messages / (result.cpuUs / 1e6))} msgs/CPU-s`);
       }
     }
     const summary = (client: 'lib' | 'sdk') => {
@@ -179,10 +190,17 @@ async function main() {
     };
     const lib = summary('lib');
     const sdk = summary('sdk');
+    // Paired per round: lib and sdk ran back to back against the same emulator.
+    const perCpu = (r: StreamResult) => r.messages / (r.cpuUs / 1e6);
+    const perRound = Array.from({ length: rounds }, (_, i) => {
+      const [l, s2] = (['lib', 'sdk'] as const).map((c) => results.filter((r) => r.client === c)[i]!);
+      return { lib: Math.round(perCpu(l!)), sdk: Math.round(perCpu(s2!)), ratio: Number((perCpu(l!) / perCpu(s2!)).toFixed(3)) };
+    });
     const unaryLib = await firstJsonLine<UnaryResult>(child(['unary-lib', String(port), tokens.lib, '2000123456', tokens.lib]));
     const unarySdk = await firstJsonLine<UnaryResult>(child(['unary-sdk', String(port), tokens.sdk, '2000999001', tokens.lib]));
     const latency = (u: UnaryResult) => ({ getLastPrices: { p50: pct(u.lastPrices, 50), p99: pct(u.lastPrices, 99) }, getPortfolio: { p50: pct(u.portfolio, 50), p99: pct(u.portfolio, 99) } });
-    console.log(JSON.stringify({ date: new Date().toISOString(), rounds, seconds, speedup, tickMs, stream: { lib, sdk, ratioPerCpuSecond: lib.messagesPerCpuSecond / sdk.messagesPerCpuSecond }, unaryMs: { lib: latency(unaryLib), sdk: latency(unarySdk) } }, null, 2));
+    const stream = { lib, sdk, ratioOfMedians: lib.messagesPerCpuSecond / sdk.messagesPerCpuSecond, medianPairedRatio: median(perRound.map((r) => r.ratio)), perRound };
+    console.log(JSON.stringify({ date: new Date().toISOString(), cpus: os.cpus().length, node: process.version, rounds, seconds, rate, payload, stream, unaryMs: { lib: latency(unaryLib), sdk: latency(unarySdk) } }, null, 2));
   } finally {
     emulator.kill();
   }
@@ -192,7 +210,7 @@ const [mode, ...rest] = process.argv.slice(2);
 const run = async () => {
   switch (mode) {
     case 'emulator':
-      return emulatorMain(Number(rest[0]), Number(rest[1]));
+      return emulatorMain(rest[0]!, rest[1]!);
     case 'stream-lib':
       console.log(JSON.stringify(await libStream(Number(rest[0]), rest[1]!, Number(rest[3]))));
       return process.exit(0);

@@ -1,7 +1,7 @@
 // `npm run emulator:tinvest -- --port 8080`: runs the emulator until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadScenarioFile, ScenarioError, startTinvestEmulator, type Scenario } from './index';
+import { loadScenarioFile, ScenarioError, startTinvestEmulator, type FirehoseOptions, type Scenario } from './index';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -13,6 +13,8 @@ async function main(): Promise<void> {
       host: { type: 'string', default: '127.0.0.1' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
+      firehose: { type: 'string' },
+      'firehose-payload': { type: 'string', default: 'mixed' },
     },
   });
   const port = (name: string, value: string) => {
@@ -21,6 +23,14 @@ async function main(): Promise<void> {
     return n;
   };
   if (!!values['tls-cert'] !== !!values['tls-key']) throw new ScenarioError('--tls-cert and --tls-key go together');
+  let firehose: FirehoseOptions | undefined;
+  if (values.firehose !== undefined) {
+    const rate = values.firehose === 'max' ? 'max' : Number(values.firehose);
+    if (rate !== 'max' && !(Number.isFinite(rate) && rate > 0)) throw new ScenarioError(`--firehose must be "max" or messages per second, got "${values.firehose}"`);
+    const payload = values['firehose-payload'];
+    if (payload !== 'last_price' && payload !== 'trade' && payload !== 'mixed') throw new ScenarioError(`--firehose-payload must be last_price, trade or mixed, got "${payload}"`);
+    firehose = { messagesPerSecond: rate, payload };
+  }
   let scenario: Scenario | undefined;
   if (values.scenario) scenario = loadScenarioFile(values.scenario);
   const emulator = await startTinvestEmulator({
@@ -31,6 +41,7 @@ async function main(): Promise<void> {
     scenario,
     tls: values['tls-cert'] && values['tls-key'] ? { certPem: readFileSync(values['tls-cert'], 'utf8'), keyPem: readFileSync(values['tls-key'], 'utf8') } : undefined,
     log: (line) => console.log(line),
+    firehose,
   });
   console.log(`production  ${emulator.address}`);
   console.log(`sandbox     ${emulator.sandboxAddress}`);

@@ -1,5 +1,6 @@
 // What every service implementation shares: the world, the clock, the price process and the fault table.
 import type { Faults } from './faults';
+import type { FirehoseOptions } from './firehose';
 import type { PriceProcess } from './price-process';
 import type { EmulatorState } from './state';
 import type { StreamRegistry } from './stream-session';
@@ -16,6 +17,8 @@ export interface EmulatorContext {
   log: (line: string) => void;
   /** Live feed listeners, fed once per tick with the window (from, to]. */
   tickListeners: Set<(from: number, to: number) => void>;
+  /** Benchmark mode: market-data streams push pre-encoded last prices/trades as fast as allowed. */
+  firehose?: FirehoseOptions;
 }
 
 /** The documented default and bounds of PingDelaySettings.ping_delay_ms (tinvest.md §5.5). */

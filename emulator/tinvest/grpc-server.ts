@@ -27,7 +27,8 @@ export type Contour = 'production' | 'sandbox';
 
 function serializer(schema: DescMessage) {
   return {
-    serialize: (value: unknown) => Buffer.from(toBinary(schema, create(schema, value as Message))),
+    // Pre-encoded bytes (the firehose) pass through untouched.
+    serialize: (value: unknown) => (value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength) : Buffer.from(toBinary(schema, create(schema, value as Message)))),
     deserialize: (bytes: Buffer) => fromBinary(schema, bytes),
   };
 }
@@ -49,11 +50,15 @@ function authenticate(ctx: EmulatorContext, contour: Contour, handler: Handler, 
   const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
   const token = match?.[1] ? ctx.state.tokens.get(match[1].trim()) : undefined;
   const now = ctx.now();
-  if (!token || token.revoked || now - token.lastUsedAt > THREE_MONTHS_MS) throw tinvestError('40003');
+  if (!token) throw tinvestError('40003');
+  // A token T-Bank still knows (revoked, expired, wrong contour) is rejected after the user's budget is counted,
+  // so its 40003 carries x-ratelimit-* trailers as observed live (investAPI#399).
+  const rejected = () => Object.assign(tinvestError('40003'), { userId: token.userId });
+  if (token.revoked || now - token.lastUsedAt > THREE_MONTHS_MS) throw rejected();
   const isSandboxToken = token.kind === 'sandbox';
   // Sandbox tokens work on the sandbox host and for SandboxService anywhere; prod tokens only on prod, never SandboxService.
   const allowed = isSandboxToken ? contour === 'sandbox' || handler.service.typeName === SandboxService.typeName : contour === 'production' && handler.service.typeName !== SandboxService.typeName;
-  if (!allowed) throw tinvestError('40003');
+  if (!allowed) throw rejected();
   const user = ctx.state.users.get(token.userId);
   if (!user) throw tinvestError('40003');
   token.lastUsedAt = now;
@@ -102,6 +107,9 @@ function unaryCall(ctx: EmulatorContext, contour: Contour, handler: Handler & { 
       call.sendMetadata(headers);
       callback(null, create(handler.method.output, response));
     } catch (error) {
+      const userId = (error as { userId?: string }).userId;
+      const user = userId === undefined ? undefined : ctx.state.users.get(userId);
+      if (!rate && user) rate = ctx.limiter.take(user.id, limitsOf(user).unary, path, ctx.now());
       callback(toStatus(ctx, error, trackingId, rate));
     }
   };

@@ -5,6 +5,7 @@ import { startAdminServer } from './admin-server';
 import type { EmulatorContext } from './context';
 import { buildDefaultScenario } from './default-scenario';
 import { Faults } from './faults';
+import type { FirehoseOptions } from './firehose';
 import { bindServer, buildServer } from './grpc-server';
 import { instrumentsHandlers } from './instruments-service';
 import { marketDataHandlers } from './market-data-service';
@@ -23,6 +24,7 @@ import { usersHandlers } from './users-service';
 
 export { DEMO_TOKENS, DEMO_ACCOUNTS, buildDefaultScenario } from './default-scenario';
 export { parseScenario, loadScenarioFile, ScenarioError, type Scenario } from './scenario';
+export type { FirehoseOptions, FirehosePayload } from './firehose';
 
 export interface EmulatorOptions {
   host?: string;
@@ -34,6 +36,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   tickIntervalMs?: number;
   log?: (line: string) => void;
+  /** Benchmarks only: last-price and trade subscriptions get a pre-encoded flood instead of the live feed. */
+  firehose?: FirehoseOptions;
 }
 
 export interface FailNextOptions {
@@ -104,6 +108,7 @@ export async function startTinvestEmulator(options: EmulatorOptions = {}): Promi
     now,
     log: options.log ?? (() => {}),
     tickListeners: new Set(),
+    firehose: options.firehose,
   };
   const handlers = [
     ...usersHandlers(ctx),

@@ -21,6 +21,7 @@ import {
 } from '@/lib/tinvest/gen/marketdata_pb';
 import { periodOf, subscriptionPeriod, type Period } from './candle-periods';
 import { pingDelay, type EmulatorContext } from './context';
+import { firehosePool, startFirehose } from './firehose';
 import { tradingStatusOf } from './instrument-messages';
 import { lastPriceOf, ORDER_BOOK_DEPTHS, orderBookOf } from './market-data-service';
 import { quotation } from './money';
@@ -57,6 +58,8 @@ class MarketFeed {
   readonly info = new Map<string, Sub & { trading: boolean }>();
   readonly lastPrices = new Map<string, Sub>();
   private requestTimes: number[] = [];
+  private firehose: { stop(): void; wake(): void } | null = null;
+  private pool: Buffer[] = [];
   private pingTimer: NodeJS.Timeout | null = null;
   private readonly onTick = (from: number, to: number) => this.tick(from, to);
 
@@ -69,7 +72,17 @@ class MarketFeed {
     out.onClose(() => {
       ctx.tickListeners.delete(this.onTick);
       if (this.pingTimer) clearInterval(this.pingTimer);
+      this.firehose?.stop();
     });
+  }
+
+  /** Firehose mode: rebuilds the message pool after a last-price or trade subscription change, starting the pump once. */
+  private refreshFirehose(): void {
+    const options = this.ctx.firehose;
+    if (!options) return;
+    this.pool = firehosePool(this.ctx, options.payload, [...this.lastPrices.values()].map((s) => s.inst), [...this.trades.values()].map((s) => s.inst));
+    this.firehose ??= startFirehose(this.out, options, () => this.pool);
+    this.firehose.wake();
   }
 
   schedulePings(requestedMs: number | undefined): void {
@@ -181,6 +194,7 @@ class MarketFeed {
       return { figi: inst?.figi ?? i.figi, subscriptionStatus: status, instrumentUid: inst?.uid ?? i.instrumentId, streamId: this.out.streamId, subscriptionId: id, withOpenInterest: false, subscriptionAction: req.subscriptionAction, ticker: inst?.ticker ?? '', classCode: inst?.classCode ?? '' };
     });
     this.out.send({ payload: { case: 'subscribeTradesResponse', value: { trackingId, tradeSubscriptions: subs, tradeSource: TradeSourceType.TRADE_SOURCE_EXCHANGE } } });
+    this.refreshFirehose();
   }
 
   infoRequest(req: SubscribeInfoRequest, trackingId: string): void {
@@ -215,6 +229,7 @@ class MarketFeed {
     });
     this.out.send({ payload: { case: 'subscribeLastPriceResponse', value: { trackingId, lastPriceSubscriptions: subs } } });
     for (const inst of fresh) this.out.send({ payload: { case: 'lastPrice', value: lastPriceOf(this.ctx, inst) } });
+    this.refreshFirehose();
   }
 
   /** One Subscribe*Response per kind with active subscriptions (§5.6 health check). */
@@ -284,7 +299,9 @@ class MarketFeed {
       if (!ticks) cache.set(uid, (ticks = this.ctx.prices.tradesBetween(uid, from, to)));
       return ticks;
     };
-    for (const sub of this.trades.values()) {
+    // In firehose mode the pump owns trades and last prices.
+    const live = !this.ctx.firehose;
+    for (const sub of live ? this.trades.values() : []) {
       for (const t of tradesOf(sub.inst.uid)) {
         this.out.send({
           payload: {
@@ -294,7 +311,7 @@ class MarketFeed {
         });
       }
     }
-    for (const sub of this.lastPrices.values()) {
+    for (const sub of live ? this.lastPrices.values() : []) {
       const last = tradesOf(sub.inst.uid).at(-1);
       if (last) this.out.send({ payload: { case: 'lastPrice', value: { figi: sub.inst.figi, price: quotation(last.price), time: timestampFromMs(last.time), ticker: sub.inst.ticker, classCode: sub.inst.classCode, instrumentUid: sub.inst.uid, lastPriceType: 1 } } });
     }

@@ -41,6 +41,22 @@ export class StreamSession<T = unknown> {
     }
   }
 
+  /** Writes bytes already encoded as the response type (firehose); false means wait for onDrain. */
+  writeEncoded(bytes: Uint8Array): boolean {
+    if (this.closed) return false;
+    const accepted = this.call.write(bytes);
+    if (this.remainingBeforeDrop !== null) {
+      this.remainingBeforeDrop--;
+      if (this.remainingBeforeDrop <= 0) this.drop();
+    }
+    return accepted;
+  }
+
+  /** Calls `handler` once the transport has room again. */
+  onDrain(handler: () => void): void {
+    this.call.once('drain', handler);
+  }
+
   /** Ends the stream with a T-Invest style error status. */
   fail(code: status, details: string, message?: string): void {
     if (this.closed) return;
