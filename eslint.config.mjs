@@ -7,6 +7,7 @@ const OWNED_IMPORTS = [
   { name: '@grpc/grpc-js', owners: ['lib/tinvest/**', 'emulator/**', 'bench/**'], message: 'Only lib/tinvest speaks gRPC (and the emulator and benchmarks that stand in for T-Bank).' },
   { name: '@/lib/vault/token-handle', owners: ['lib/tinvest/**', 'lib/tapi/**', 'lib/vault/**'], message: 'Only the API clients read a token handle; everyone else passes it on.', allowTypeImports: true },
   { name: 'next-auth', owners: ['lib/auth/next-auth.ts'], message: 'Only lib/auth/next-auth.ts imports next-auth.' },
+  { name: 'next-auth/react', owners: ['app/_components/auth/session-actions.ts'], message: 'Sign in and out through app/_components/auth/session-actions.ts.' },
   { name: 'pg', owners: ['lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Database connections are opened in lib/db/connect.ts.' },
   { name: '@electric-sql/pglite', owners: ['lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Database connections are opened in lib/db/connect.ts.' },
 ];
@@ -38,22 +39,23 @@ const config = [
     },
   },
   ...ownerGlobs.map((glob) => ({ files: [glob], rules: { 'no-restricted-imports': ['error', restrictionsFor(glob)] } })),
-  {
-    // app/ is thin: pages and handlers call lib/ data-access functions; they never query.
-    files: ['app/**'],
+  // app/ is thin: pages and handlers call lib/ data-access functions; they never query.
+  // Owners that live in app/ keep these rules and lose only their own restriction.
+  ...[null, ...ownerGlobs.filter((glob) => glob.startsWith('app/'))].map((glob) => ({
+    files: [glob ?? 'app/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [...restrictionsFor(null).paths, { name: '@/lib/db', message: 'Pages and handlers call a lib/ function; they never query.' }],
+          paths: [...restrictionsFor(glob).paths, { name: '@/lib/db', message: 'Pages and handlers call a lib/ function; they never query.' }],
           patterns: [
-            ...restrictionsFor(null).patterns,
+            ...restrictionsFor(glob).patterns,
             { group: ['@/lib/vault/*', '@/lib/tinvest/*', '@/lib/db/*', '@/lib/migrations/*'], message: 'app/ calls data-access functions, not infrastructure.' },
           ],
         },
       ],
     },
-  },
+  })),
   {
     // process.env has one reader.
     files: ['app/**', 'lib/**'],

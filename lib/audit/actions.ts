@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'team.role_changed',
   'team.disabled',
   'team.enabled',
+  'team.password_reset',
   'account.password_changed',
   'token.deposited',
   'token.deposit_refused',

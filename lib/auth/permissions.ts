@@ -38,3 +38,8 @@ export function assignableRoles(actor: RoleName): RoleName[] {
   if (actor === 'admin') return ['admin', 'member', 'viewer'];
   return [];
 }
+
+/** Whether an actor may change, disable or re-enable someone holding `target`: admins never touch owners. */
+export function canManageRole(actor: RoleName, target: RoleName): boolean {
+  return can(actor, 'team.manage') && assignableRoles(actor).includes(target);
+}

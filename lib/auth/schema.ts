@@ -27,3 +27,4 @@ export const signInSchema = z.object({
 });
 
 export const setupSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema });
+export type SetupInput = z.infer<typeof setupSchema>;

@@ -4,6 +4,7 @@ import 'server-only';
 import { cache } from 'react';
 import { db } from '../db';
 import { AppError } from '../errors';
+import { errorMessages } from '../i18n/error-messages';
 import { sessionClaims } from './next-auth';
 import { can, type Permission, type RoleName } from './permissions';
 
@@ -28,7 +29,7 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
 /** The viewer, or a 401. */
 export async function requireUser(): Promise<Viewer> {
   const viewer = await getViewer();
-  if (!viewer) throw new AppError('unauthenticated', 'Sign in to continue.');
+  if (!viewer) throw new AppError('unauthenticated', (await errorMessages())('signInRequired'));
   return viewer;
 }
 
@@ -36,8 +37,8 @@ export async function requireUser(): Promise<Viewer> {
 export async function requirePermission(permission: Permission): Promise<Viewer> {
   const viewer = await requireUser();
   if (viewer.mustChangePassword && permission !== 'account.update') {
-    throw new AppError('forbidden', 'Change your temporary password first.');
+    throw new AppError('forbidden', (await errorMessages())('passwordChangeRequired'));
   }
-  if (!can(viewer.role, permission)) throw new AppError('forbidden', 'Your role does not allow this.');
+  if (!can(viewer.role, permission)) throw new AppError('forbidden', (await errorMessages())('roleForbids'));
   return viewer;
 }

@@ -4,6 +4,7 @@ import 'server-only';
 import { db } from '../db';
 import { env } from '../env';
 import { AppError } from '../errors';
+import { errorMessages } from '../i18n/error-messages';
 import { keyedHash } from './secret';
 
 export interface ThrottleState {
@@ -33,12 +34,16 @@ export function afterFailure(state: ThrottleState, now: Date, policy: ThrottlePo
   return { failures, lockedUntil: null };
 }
 
-export function lockedError(lockedUntil: Date, now: Date): AppError {
-  const seconds = Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
-  const minutes = Math.ceil(seconds / 60);
-  return new AppError('rate_limited', `Too many failed sign-ins. Sign-in is locked for ${minutes} more minute${minutes === 1 ? '' : 's'}.`, {
-    retryAfterSeconds: seconds,
-  });
+/** Whole seconds until the lock ends (at least 1). */
+export function secondsUntil(lockedUntil: Date, now: Date): number {
+  return Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
+}
+
+/** The 429 a locked email gets, naming how many minutes remain. */
+export async function lockedError(lockedUntil: Date, now: Date): Promise<AppError> {
+  const seconds = secondsUntil(lockedUntil, now);
+  const t = await errorMessages();
+  return new AppError('rate_limited', t('signInLocked', { minutes: Math.ceil(seconds / 60) }), { retryAfterSeconds: seconds });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,7 +52,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function checkThrottle(email: string, now = new Date()): Promise<void> {
   const row = await db().loginThrottle.findUnique({ where: { key: keyedHash('login', email) } });
   if (!row) return;
-  if (row.lockedUntil && row.lockedUntil > now) throw lockedError(row.lockedUntil, now);
+  if (row.lockedUntil && row.lockedUntil > now) throw await lockedError(row.lockedUntil, now);
   const failures = row.lockedUntil ? 0 : row.failures;
   await sleep(throttleDelayMs(failures));
 }
@@ -66,7 +71,7 @@ export async function recordFailure(email: string, now = new Date()): Promise<Ap
     });
     return state;
   });
-  return next.lockedUntil ? lockedError(next.lockedUntil, now) : null;
+  return next.lockedUntil ? await lockedError(next.lockedUntil, now) : null;
 }
 
 export async function clearFailures(email: string): Promise<void> {

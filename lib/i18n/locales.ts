@@ -22,3 +22,6 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
     .sort((a, b) => b.q - a.q);
   return ranked.map((entry) => entry.language).find(isLocale) ?? DEFAULT_LOCALE;
 }
+
+/** Each language's name in itself, so a reader of either can find theirs. */
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', ru: 'Русский' };

@@ -1,21 +1,11 @@
 import 'server-only';
-// next-intl request config: the signed-in user's saved language, else the cookie set by the
-// switcher, else the browser's Accept-Language.
-import { cookies, headers } from 'next/headers';
+// next-intl request config: messages for the language resolveLocale() picks. Dates are shown in
+// the server's time zone, on the server and in the browser alike (no hydration mismatch).
 import { getRequestConfig } from 'next-intl/server';
-import { getViewer } from '../auth/session';
-import { isLocale, LOCALE_COOKIE, localeFromAcceptLanguage, type Locale } from './locales';
-
-export async function resolveLocale(): Promise<Locale> {
-  const viewer = await getViewer().catch(() => null);
-  if (isLocale(viewer?.locale)) return viewer.locale;
-  const cookie = (await cookies()).get(LOCALE_COOKIE)?.value;
-  if (isLocale(cookie)) return cookie;
-  return localeFromAcceptLanguage((await headers()).get('accept-language'));
-}
+import { MESSAGES } from './messages';
+import { resolveLocale } from './resolve-locale';
 
 export default getRequestConfig(async () => {
   const locale = await resolveLocale();
-  const messages = (await import(`./messages/${locale}.json`)).default;
-  return { locale, messages };
+  return { locale, messages: MESSAGES[locale], timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
 });

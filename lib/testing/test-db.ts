@@ -1,10 +1,12 @@
-// A fresh, migrated database for one test file: PGlite in a temp folder, or a new PostgreSQL
-// database beside TEST_DATABASE_URL when that is set. Call before anything reads lib/env.
+// A fresh, migrated database for one test file: PGlite in a temp folder, or, when
+// STRONGROOM_TEST_DB=postgres (.ci/test's second run), a new database on TEST_DATABASE_URL's
+// server. Call it before anything reads lib/env.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { closePglite, databaseTarget } from '../db/connect';
 import { applyMigrations } from '../migrations/migrations';
 
@@ -29,7 +31,8 @@ async function withAdminClient<T>(url: string, work: (client: pg.Client) => Prom
 export async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-test-'));
   process.env.STRONGROOM_DATA_DIR = dataDir;
-  const baseUrl = process.env.TEST_DATABASE_URL;
+  const baseUrl = process.env.STRONGROOM_TEST_DB === 'postgres' ? process.env.TEST_DATABASE_URL : undefined;
+  if (process.env.STRONGROOM_TEST_DB === 'postgres' && !baseUrl) throw new Error('STRONGROOM_TEST_DB=postgres needs TEST_DATABASE_URL.');
   let databaseName: string | null = null;
   if (baseUrl) {
     databaseName = `strongroom_test_${crypto.randomBytes(6).toString('hex')}`;
@@ -62,4 +65,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Registers vitest hooks: a fresh database for the file (with `env` set first), emptied before
+ * each test and removed after the last.
+ */
+export function withTestDatabase(options: { env?: Record<string, string> } = {}): void {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    Object.assign(process.env, options.env);
+    database = await createTestDatabase();
+  });
+  beforeEach(async () => {
+    await database?.reset();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
 }

@@ -1,0 +1,33 @@
+import 'server-only';
+// Changes the viewer's own password. Wrong guesses at the current one count towards the sign-in
+// lockout, so this form cannot be used to brute-force a password on an unattended session.
+import { withAudit } from '../audit/append-audit';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { requirePermission } from '../auth/session';
+import { checkThrottle, clearFailures, recordFailure } from '../auth/throttle';
+import { db } from '../db';
+import { AppError } from '../errors';
+import { errorMessages } from '../i18n/error-messages';
+import type { ChangePasswordInput } from './schema';
+
+/** Replaces the password and ends every session (this one too); returns the email to sign in again with. */
+export async function changePassword(input: ChangePasswordInput): Promise<{ email: string }> {
+  const viewer = await requirePermission('account.update');
+  const t = await errorMessages();
+  await checkThrottle(viewer.email);
+  const user = await db().user.findUniqueOrThrow({ where: { id: viewer.id }, select: { passwordHash: true } });
+  if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
+    const locked = await recordFailure(viewer.email);
+    if (locked) throw locked;
+    throw new AppError('invalid', t('currentPasswordWrong'), { fields: { currentPassword: [t('currentPasswordWrong')] } });
+  }
+  if (input.newPassword === input.currentPassword) {
+    throw new AppError('invalid', t('passwordUnchanged'), { fields: { newPassword: [t('passwordUnchanged')] } });
+  }
+  await clearFailures(viewer.email);
+  const passwordHash = await hashPassword(input.newPassword);
+  await withAudit({ action: 'account.password_changed', actor: { id: viewer.id, label: viewer.email }, targetId: viewer.id }, (tx) =>
+    tx.user.update({ where: { id: viewer.id }, data: { passwordHash, mustChangePassword: false, sessionVersion: { increment: 1 } } }),
+  );
+  return { email: viewer.email };
+}

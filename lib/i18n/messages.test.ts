@@ -1,0 +1,43 @@
+// Both languages carry the same keys, every message is valid ICU, and Russian is really Russian.
+import { createTranslator } from 'next-intl';
+import { describe, expect, it } from 'vitest';
+import { LOCALES } from './locales';
+import { MESSAGES } from './messages';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [[`${prefix}${key}`, value]] : Object.entries(flatten(value, `${prefix}${key}.`)))),
+  );
+}
+
+const en = flatten(MESSAGES.en as unknown as Tree);
+const ru = flatten(MESSAGES.ru as unknown as Tree);
+// Values for every placeholder any message uses; dates where a message formats one.
+const SAMPLE = { digest: '1234567', actor: 'anna@example.test', name: 'Anna', email: 'anna@example.test', role: 'Admin', count: 3, min: 10, max: 256, minutes: 5, inviter: 'Olga', by: 'Olga', date: '1 Jan 2030', until: '1 Jan 2030, 12:00', expires: new Date('2030-01-01T12:00:00Z') };
+
+describe('messages', () => {
+  it('have the same keys in every language', () => {
+    expect(Object.keys(ru).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it.each(LOCALES)('format without errors in %s', (locale) => {
+    const problems: string[] = [];
+    const t = createTranslator({ locale, messages: MESSAGES[locale], timeZone: 'UTC', onError: (error) => problems.push(error.message) });
+    for (const key of Object.keys(en)) expect(typeof t(key as never, SAMPLE as never)).toBe('string');
+    expect(problems).toEqual([]);
+  });
+
+  it('are translated into Russian, not copied', () => {
+    const untranslated = Object.keys(en).filter((key) => key !== 'app.name' && !/[А-Яа-яЁё]/.test(ru[key]!));
+    expect(untranslated).toEqual([]);
+  });
+
+  it('pluralise minutes in Russian', () => {
+    const t = createTranslator({ locale: 'ru', messages: MESSAGES.ru, namespace: 'errors' });
+    expect(t('signInLocked', { minutes: 1 })).toContain('1 минуту');
+    expect(t('signInLocked', { minutes: 3 })).toContain('3 минуты');
+    expect(t('signInLocked', { minutes: 15 })).toContain('15 минут');
+  });
+});

@@ -1,0 +1,16 @@
+// Stands in for lib/auth/next-auth in unit tests (vi.mock): the session claims are whatever the
+// test says, and everything behind them (session.ts, the database) runs for real.
+let claims: { uid: string; sv: number } | null = null;
+
+export async function sessionClaims(): Promise<{ uid: string; sv: number } | null> {
+  return claims;
+}
+
+/** Makes the next requests come from this user, with the session version they hold now (or a stale one). */
+export function actAs(user: { id: string; sessionVersion: number } | null): void {
+  claims = user ? { uid: user.id, sv: user.sessionVersion } : null;
+}
+
+export function nextAuthHandler(): never {
+  throw new Error('next-auth is not available in unit tests');
+}
