@@ -1,8 +1,15 @@
-// Every UI string, per language. en.json is the reference; ru.json must have the same keys.
+// Every UI string, per language. en*.json is the reference; ru*.json must have the same keys.
+// Features keep their strings in their own files (top-level namespaces never overlap), so
+// parallel work on different features never edits the same catalogue.
 import type { Locale } from './locales';
-import en from './messages/en.json';
-import ru from './messages/ru.json';
+import enCore from './messages/en.json';
+import enMarkets from './messages/en.markets.json';
+import enTokens from './messages/en.tokens.json';
+import ruCore from './messages/ru.json';
+import ruMarkets from './messages/ru.markets.json';
+import ruTokens from './messages/ru.tokens.json';
 
+const en = { ...enCore, ...enTokens, ...enMarkets };
 export type Messages = typeof en;
 
-export const MESSAGES: Record<Locale, Messages> = { en, ru };
+export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruTokens, ...ruMarkets } as Messages };
