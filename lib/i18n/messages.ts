@@ -3,13 +3,15 @@
 // parallel work on different features never edits the same catalogue.
 import type { Locale } from './locales';
 import enCore from './messages/en.json';
+import enLive from './messages/en.live.json';
 import enMarkets from './messages/en.markets.json';
 import enTokens from './messages/en.tokens.json';
 import ruCore from './messages/ru.json';
+import ruLive from './messages/ru.live.json';
 import ruMarkets from './messages/ru.markets.json';
 import ruTokens from './messages/ru.tokens.json';
 
-const en = { ...enCore, ...enTokens, ...enMarkets };
+const en = { ...enCore, ...enTokens, ...enMarkets, ...enLive };
 export type Messages = typeof en;
 
-export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruTokens, ...ruMarkets } as Messages };
+export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruTokens, ...ruMarkets, ...ruLive } as Messages };
