@@ -44,10 +44,16 @@ test('a disabled member is signed out on the next request and cannot sign in aga
   // The changes are in the audit log, newest first.
   await page.goto('/audit');
   const events = page.getByRole('region', { name: 'Events' }).getByRole('listitem');
-  await expect(events.nth(0)).toContainText('Changed their password');
-  await expect(events.nth(1)).toContainText("Reset a member's password");
-  await expect(events.nth(2)).toContainText('Re-enabled a member');
-  await expect(events.nth(3)).toContainText('Disabled a member');
-  await expect(events.nth(3)).toContainText('dan@strongroom.test');
-  await expect(events.nth(3)).toContainText(`By ${OWNER.email}`);
+  // Replacing a temporary password signs in again with the new one.
+  await expect(events.nth(0)).toContainText('Signed in');
+  await expect(events.nth(1)).toContainText('Changed their password');
+  await expect(events.nth(2)).toContainText('Signed in');
+  await expect(events.nth(3)).toContainText("Reset a member's password");
+  await expect(events.nth(4)).toContainText('Re-enabled a member');
+  // Dan's attempt while disabled: recorded without saying whether the account exists.
+  await expect(events.nth(5)).toContainText('Failed sign-in');
+  await expect(events.nth(5)).not.toContainText('dan@strongroom.test');
+  await expect(events.nth(6)).toContainText('Disabled a member');
+  await expect(events.nth(6)).toContainText('dan@strongroom.test');
+  await expect(events.nth(6)).toContainText(`By ${OWNER.email}`);
 });

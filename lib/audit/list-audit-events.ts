@@ -1,13 +1,16 @@
 import 'server-only';
-// The Audit page's data: newest records first, a page at a time.
+// The Audit page's data: newest records first, filtered, a page at a time.
 import { requirePermission } from '../auth/session';
 import { db } from '../db';
+import { auditWhere } from './audit-where';
+import { auditQuerySchema, type AuditFilters } from './schema';
 
 export interface AuditEventDto {
   seq: string;
   at: string;
   actorLabel: string;
   action: string;
+  tokenId: string | null;
   /** Scalar details only, as text; nested values are left out of the list view. */
   details: Record<string, string>;
 }
@@ -29,19 +32,23 @@ function scalarDetails(details: unknown): Record<string, string> {
   );
 }
 
-/** Records older than `before` (a sequence number), newest first; requires audit.read. */
-export async function listAuditEvents(before?: string): Promise<AuditPageDto> {
+/** Records matching the filters and older than `before` (a sequence number), newest first; requires audit.read. */
+export async function listAuditEvents(query: Record<string, string | undefined> = {}): Promise<AuditPageDto> {
   await requirePermission('audit.read');
-  const cursor = before && /^\d{1,19}$/.test(before) ? BigInt(before) : null;
+  const parsed = auditQuerySchema.safeParse(query);
+  // A hand-edited URL with a bad filter shows everything rather than an error page.
+  const filters: AuditFilters = parsed.success ? parsed.data : {};
+  const cursor = filters.before ? BigInt(filters.before) : null;
+  const where = auditWhere(filters);
   const rows = await db().auditEvent.findMany({
-    where: cursor === null ? {} : { seq: { lt: cursor } },
+    where: cursor === null ? where : { AND: [where, { seq: { lt: cursor } }] },
     orderBy: { seq: 'desc' },
     take: PAGE_SIZE + 1,
-    select: { seq: true, at: true, actorLabel: true, action: true, details: true },
+    select: { seq: true, at: true, actorLabel: true, action: true, tokenId: true, details: true },
   });
   const page = rows.slice(0, PAGE_SIZE);
   return {
-    events: page.map((row) => ({ seq: row.seq.toString(), at: row.at.toISOString(), actorLabel: row.actorLabel, action: row.action, details: scalarDetails(row.details) })),
+    events: page.map((row) => ({ seq: row.seq.toString(), at: row.at.toISOString(), actorLabel: row.actorLabel, action: row.action, tokenId: row.tokenId, details: scalarDetails(row.details) })),
     nextBefore: rows.length > PAGE_SIZE ? page[page.length - 1]!.seq.toString() : null,
   };
 }

@@ -1,9 +1,11 @@
 import 'server-only';
 // Checks an email and password. Every failure reads the same, whether or not the email exists.
+import { recordAudit } from '../audit/append-audit';
 import { db } from '../db';
 import { AppError } from '../errors';
 import { errorMessages } from '../i18n/error-messages';
 import { decoyPasswordHash, verifyPassword } from './password';
+import { keyedHash } from './secret';
 import { signInSchema } from './schema';
 import { checkThrottle, clearFailures, recordFailure } from './throttle';
 
@@ -18,13 +20,24 @@ export async function signIn(input: unknown): Promise<SignedIn> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) throw await invalid();
   const { email, password } = parsed.data;
-  await checkThrottle(email);
   const user = await db().user.findUnique({ where: { email } });
+  // The same label for known and unknown emails, so the audit log does not tell them apart;
+  // the email itself is stored only as a keyed hash.
+  const auditFailure = (locked: boolean) => {
+    const emailHash = keyedHash('audit-login-email', email);
+    return recordAudit({ action: 'auth.login_failed', actor: { id: user?.id ?? null, label: `sign-in attempt ${emailHash.slice(0, 12)}` }, details: { emailHash, locked } });
+  };
+  await checkThrottle(email).catch(async (error: unknown) => {
+    await auditFailure(true);
+    throw error;
+  });
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
   if (!user || !valid || user.disabledAt) {
     const locked = await recordFailure(email);
+    await auditFailure(locked !== null);
     throw locked ?? (await invalid());
   }
   await clearFailures(email);
+  await recordAudit({ action: 'auth.login', actor: { id: user.id, label: user.email } });
   return { id: user.id, sessionVersion: user.sessionVersion };
 }

@@ -77,3 +77,12 @@ export interface DepositResultDto {
   duplicate: boolean;
   token: TokenDto;
 }
+
+/** Where the vault's key-encryption key lives (owners and admins only). */
+export interface VaultInfoDto {
+  /** `env`: STRONGROOM_MASTER_KEY; `key-file`: a file in the data folder. */
+  source: 'env' | 'key-file';
+  keyFilePath?: string;
+  keyVersions: number[];
+  current: number;
+}

@@ -1,6 +1,8 @@
 // /audit – who did what, and when (owners and admins)
 import { getFormatter, getTranslations } from 'next-intl/server';
 import Link from 'next/link';
+import { AuditFilters, auditQueryString, type AuditFilterValues } from '@/app/_components/audit/audit-filters';
+import { VerifyChainClient } from '@/app/_components/audit/verify-chain-client';
 import { buttonClasses } from '@/app/_components/ui/button';
 import { Card } from '@/app/_components/ui/card';
 import { EmptyState } from '@/app/_components/ui/empty-state';
@@ -14,13 +16,20 @@ export async function generateMetadata() {
   return { title: (await getTranslations('audit'))('title') };
 }
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
+type SearchParams = Record<string, string | string[] | undefined>;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const viewer = await pageViewer();
   const t = await getTranslations('audit');
   const roles = await getTranslations('roles');
   if (!can(viewer.role, 'audit.read')) return <NoAccess title={t('noAccess.title')} description={t('noAccess.description', { role: roles(viewer.role) })} />;
-  const { before } = await searchParams;
-  const page = await listAuditEvents(before);
+  const params = await searchParams;
+  const first = (key: string) => (Array.isArray(params[key]) ? params[key][0] : params[key]) || undefined;
+  const filters: AuditFilterValues = { actor: first('actor'), token: first('token'), action: first('action'), from: first('from'), to: first('to') };
+  const before = first('before');
+  const filtered = Object.values(filters).some(Boolean);
+  const page = await listAuditEvents({ ...filters, before });
+  const log = await getTranslations('auditLog');
   const format = await getFormatter();
 
   const actionLabel = (action: string) => {
@@ -34,7 +43,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     return value;
   };
 
-  if (page.events.length === 0 && !before) {
+  if (page.events.length === 0 && !before && !filtered) {
     return (
       <>
         <PageHeader title={t('title')} description={t('description')} />
@@ -46,12 +55,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
+      <VerifyChainClient />
+      <AuditFilters values={filters} actionLabel={actionLabel} />
       <Card aria-labelledby="events-title">
         <h2 id="events-title" className="sr-only">
           {t('eventsTitle')}
         </h2>
         {page.events.length === 0 ? (
-          <p className="text-sm text-slate-600">{t('noOlder')}</p>
+          <p className="text-sm text-slate-600">{before ? t('noOlder') : log('noMatch')}</p>
         ) : (
           <ol className="divide-y divide-slate-100">
             {page.events.map((event) => (
@@ -62,6 +73,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 <div className="min-w-0">
                   <p className="text-sm font-medium text-slate-900">{actionLabel(event.action)}</p>
                   <p className="truncate text-sm text-slate-700">{t('by', { actor: event.actorLabel })}</p>
+                  {event.tokenId && (
+                    <Link href={`/tokens/${event.tokenId}`} className="text-xs text-slate-600 underline underline-offset-2">
+                      {log('tokenLink')} <span className="font-mono">{event.tokenId.slice(0, 8)}</span>
+                    </Link>
+                  )}
                   {Object.keys(event.details).length > 0 && (
                     <dl className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
                       {Object.entries(event.details).map(([key, value]) => (
@@ -80,12 +96,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {(page.nextBefore || before) && (
           <nav aria-label={t('pages')} className="mt-4 flex gap-2 border-t border-slate-100 pt-4">
             {before && (
-              <Link href="/audit" className={buttonClasses('secondary', 'sm')}>
+              <Link href={`/audit${auditQueryString(filters)}`} className={buttonClasses('secondary', 'sm')}>
                 {t('newest')}
               </Link>
             )}
             {page.nextBefore && (
-              <Link href={`/audit?before=${page.nextBefore}`} className={buttonClasses('secondary', 'sm')}>
+              <Link href={`/audit${auditQueryString({ ...filters, before: page.nextBefore })}`} className={buttonClasses('secondary', 'sm')}>
                 {t('older')}
               </Link>
             )}

@@ -1,0 +1,46 @@
+// /tokens/:id – one token: everything known about it, its use, who may use it, and its actions
+import { getTranslations } from 'next-intl/server';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { GrantsEditorClient } from '@/app/_components/tokens/grants-editor-client';
+import { PolicyEditorClient } from '@/app/_components/tokens/policy-editor-client';
+import { TokenActionsClient } from '@/app/_components/tokens/token-actions-client';
+import { TokenDetails } from '@/app/_components/tokens/token-details';
+import { TokenStatusBadge } from '@/app/_components/tokens/token-status-badge';
+import { PageHeader } from '@/app/_components/ui/page-header';
+import { pageViewer } from '@/lib/auth/page-viewer';
+import { getTokenPage } from '@/lib/custody/get-token-page';
+
+export async function generateMetadata() {
+  return { title: (await getTranslations('tokens'))('title') };
+}
+
+export default async function TokenPage({ params }: { params: Promise<{ id: string }> }) {
+  const viewer = await pageViewer();
+  const page = await getTokenPage(viewer, (await params).id);
+  if (!page) notFound();
+  const t = await getTranslations('tokenDetail');
+  const { token } = page;
+  return (
+    <>
+      <Link href="/tokens" className="text-sm text-slate-700 underline-offset-2 hover:underline">
+        ← {t('back')}
+      </Link>
+      <div className="mt-2">
+        <PageHeader title={token.label} description={token.purpose || undefined}>
+          <TokenStatusBadge status={token.status} invalidSince={token.invalidSince} />
+        </PageHeader>
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <TokenDetails token={token} usage={page.usage} />
+        </div>
+        <div className="space-y-6">
+          <TokenActionsClient token={token} />
+          {token.can.manage && token.status !== 'retired' && <PolicyEditorClient token={token} />}
+          {token.can.manage && token.status !== 'retired' && <GrantsEditorClient token={token} candidates={page.candidates} />}
+        </div>
+      </div>
+    </>
+  );
+}
