@@ -113,7 +113,8 @@ export async function depositTinvestToken(viewer: Depositor, input: DepositInput
           fingerprint,
           sealed,
           kekVersion,
-          allowedClasses: [...DEFAULT_CLASSES],
+          // Sandbox tokens move play money only, so the sandbox's own orders and pay-ins are allowed.
+          allowedClasses: verification.kind === 'sandbox' ? [...DEFAULT_CLASSES, 'trading'] : [...DEFAULT_CLASSES],
           createdAt: now,
           ...columns,
           accounts: { create: accountRows(verification) },

@@ -3,6 +3,8 @@ import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { can, type Permission } from '@/lib/auth/permissions';
 import type { Viewer } from '@/lib/auth/session';
+import type { TokenDto } from '@/lib/custody/dto';
+import { ExpiryBanner } from '../tokens/expiry-banner';
 import { focusRing } from '../ui/button';
 import { LanguageSwitcher } from './language-switcher';
 import { PrimaryNav } from './primary-nav';
@@ -10,17 +12,21 @@ import { UserMenu } from './user-menu';
 
 const SECTIONS = [
   { href: '/overview', key: 'overview', permission: 'overview.read' },
+  { href: '/operations', markets: 'operations', permission: 'overview.read' },
+  { href: '/instruments', markets: 'instruments', permission: 'overview.read' },
+  { href: '/sandbox', markets: 'sandbox', permission: 'overview.read' },
   { href: '/tokens', key: 'tokens', permission: 'tokens.read' },
   { href: '/streams', key: 'streams', permission: 'streams.read' },
   { href: '/team', key: 'team', permission: 'team.read' },
   { href: '/audit', key: 'audit', permission: 'audit.read' },
-] as const satisfies { href: string; key: string; permission: Permission }[];
+] as const satisfies ({ href: string; key: string; permission: Permission } | { href: string; markets: string; permission: Permission })[];
 
-export async function AppShell({ viewer, children }: { viewer: Viewer; children: React.ReactNode }) {
+export async function AppShell({ viewer, expiring = [], children }: { viewer: Viewer; expiring?: TokenDto[]; children: React.ReactNode }) {
   const t = await getTranslations('shell');
   const nav = await getTranslations('nav');
+  const markets = await getTranslations('markets.nav');
   // Links only to sections the role may open; the pages and the API check again on their own.
-  const items = SECTIONS.filter((section) => can(viewer.role, section.permission)).map((section) => ({ href: section.href, label: nav(section.key) }));
+  const items = SECTIONS.filter((section) => can(viewer.role, section.permission)).map((section) => ({ href: section.href, label: 'markets' in section ? markets(section.markets) : nav(section.key) }));
 
   return (
     <div className="min-h-screen">
@@ -42,6 +48,7 @@ export async function AppShell({ viewer, children }: { viewer: Viewer; children:
           </div>
         </div>
       </header>
+      <ExpiryBanner tokens={expiring} />
       <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
         {children}
       </main>

@@ -1,0 +1,6 @@
+// /operations while the history loads
+import { PageSkeleton } from '@/app/_components/portfolio/page-skeleton';
+
+export default function Loading() {
+  return <PageSkeleton rows={12} />;
+}

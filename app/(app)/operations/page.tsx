@@ -1,0 +1,26 @@
+// /operations – an account's history, filtered and paged by cursor, with a CSV export
+import { getTranslations } from 'next-intl/server';
+import { FailureAlert } from '@/app/_components/portfolio/failure-alert';
+import { OperationsView } from '@/app/_components/portfolio/operations-view';
+import { EmptyState } from '@/app/_components/ui/empty-state';
+import { PageHeader } from '@/app/_components/ui/page-header';
+import { pageViewer } from '@/lib/auth/page-viewer';
+import { loadOperationsPage } from '@/lib/portfolio/pages';
+
+export async function generateMetadata() {
+  return { title: (await getTranslations('operations'))('title') };
+}
+
+export default async function OperationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const viewer = await pageViewer();
+  const t = await getTranslations('operations');
+  const { data, failure } = await loadOperationsPage(viewer, await searchParams);
+  return (
+    <>
+      <PageHeader title={t('title')} description={t('description')} />
+      {failure && <FailureAlert failure={failure} title={t('loadFailed')} />}
+      {data && !data.filter && <EmptyState title={t('empty.title')} description={t('empty.description')} />}
+      {data?.filter && <OperationsView page={data} />}
+    </>
+  );
+}

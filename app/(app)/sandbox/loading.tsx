@@ -1,0 +1,6 @@
+// /sandbox while the sandbox accounts load
+import { PageSkeleton } from '@/app/_components/portfolio/page-skeleton';
+
+export default function Loading() {
+  return <PageSkeleton />;
+}

@@ -1,0 +1,33 @@
+// Says why data is missing: the token was rejected, no grant, rate limited, T-Bank down.
+import { useTranslations } from 'next-intl';
+import type { FailureDto } from '@/lib/portfolio/dto';
+import { Alert } from '../ui/alert';
+
+export function FailureAlert({ failure, title, compact = false }: { failure: FailureDto; title?: string; compact?: boolean }) {
+  const t = useTranslations('markets');
+  const body = (
+    <>
+      <span data-failure={failure.kind}>{t(`failure.${failure.kind}`)}</span>
+      {failure.retryAfterSeconds ? ` ${t('retryIn', { count: failure.retryAfterSeconds })}` : null}
+      {!compact && failure.message && <span className="mt-1 block text-xs opacity-80">{t('details', { name: failure.message })}</span>}
+    </>
+  );
+  if (compact) return <span className="text-sm text-red-800">{body}</span>;
+  return (
+    <Alert tone={failure.kind === 'rate_limited' || failure.kind === 'token_paused' ? 'warning' : 'error'} title={title}>
+      {body}
+    </Alert>
+  );
+}
+
+/** "Showing data as of hh:mm:ss" when the answer came from cache because the budget ran low. */
+export function StaleNotice({ asOf }: { asOf: string | null }) {
+  const t = useTranslations('markets');
+  if (!asOf) return null;
+  const time = new Date(asOf).toISOString().slice(11, 19);
+  return (
+    <Alert tone="warning" className="mb-4">
+      <span data-stale-as-of={asOf}>{t('asOf', { date: `${time} UTC` })}</span>
+    </Alert>
+  );
+}

@@ -1,0 +1,144 @@
+// The operations page body: a GET filter form, the table, cursor paging and the CSV link.
+import { useFormatter, useTranslations } from 'next-intl';
+import Link from 'next/link';
+import type { OperationsPageDto } from '@/lib/portfolio/dto';
+import { OPERATION_TYPE_FILTERS } from '@/lib/portfolio/schema';
+import { buttonClasses, focusRing } from '../ui/button';
+import { Card } from '../ui/card';
+import { Money, Quantity } from './format';
+
+const STATES = ['executed', 'canceled', 'progress'] as const;
+
+function query(params: Record<string, string | string[] | null | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (Array.isArray(value)) value.forEach((item) => search.append(key, item));
+    else if (value) search.set(key, value);
+  }
+  return search.toString();
+}
+
+export function OperationsView({ page }: { page: OperationsPageDto }) {
+  const t = useTranslations('operations');
+  const format = useFormatter();
+  const filter = page.filter!;
+  const base = { token: filter.tokenId, account: filter.accountId, type: filter.types, from: filter.from, to: filter.to, instrument: filter.instrument };
+  const typeName = (type: string) => ((OPERATION_TYPE_FILTERS as readonly string[]).includes(type) ? t(`typeName.${type as (typeof OPERATION_TYPE_FILTERS)[number]}`) : t('typeName.other'));
+  const stateName = (state: string) => ((STATES as readonly string[]).includes(state) ? t(`stateName.${state as (typeof STATES)[number]}`) : t('stateName.other'));
+  const field = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm';
+  return (
+    <div className="space-y-6">
+      <Card aria-labelledby="filters-title">
+        <h2 id="filters-title" className="text-base font-semibold text-slate-900">
+          {t('filters')}
+        </h2>
+        <form method="get" action="/operations" className="mt-3 grid gap-4 md:grid-cols-4">
+          <label className="space-y-1 text-sm font-medium text-slate-800 md:col-span-2">
+            <span>{t('account')}</span>
+            <select name="acct" defaultValue={`${filter.tokenId}:${filter.accountId}`} className={field}>
+              {page.accounts.map((account) => (
+                <option key={`${account.tokenId}:${account.accountId}`} value={`${account.tokenId}:${account.accountId}`}>
+                  {account.name} · {account.accountId} · {account.tokenLabel}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="space-y-1 text-sm font-medium text-slate-800">
+            <span>{t('from')}</span>
+            <input type="date" name="from" defaultValue={filter.from ?? ''} className={field} />
+          </label>
+          <label className="space-y-1 text-sm font-medium text-slate-800">
+            <span>{t('to')}</span>
+            <input type="date" name="to" defaultValue={filter.to ?? ''} className={field} />
+          </label>
+          <label className="space-y-1 text-sm font-medium text-slate-800 md:col-span-2">
+            <span>{t('instrument')}</span>
+            <input type="text" name="instrument" defaultValue={filter.instrument ?? ''} className={field} />
+          </label>
+          <fieldset className="md:col-span-4">
+            <legend className="text-sm font-medium text-slate-800">{t('types')}</legend>
+            <div className="mt-2 flex flex-wrap gap-x-4 gap-y-2">
+              {OPERATION_TYPE_FILTERS.map((type) => (
+                <label key={type} className="flex items-center gap-2 text-sm text-slate-700">
+                  <input type="checkbox" name="type" value={type} defaultChecked={filter.types.includes(type)} />
+                  {typeName(type)}
+                </label>
+              ))}
+            </div>
+          </fieldset>
+          <div className="flex flex-wrap gap-2 md:col-span-4">
+            <button type="submit" className={buttonClasses('primary', 'sm')}>
+              {t('apply')}
+            </button>
+            <Link href={`/operations?${query({ token: filter.tokenId, account: filter.accountId })}`} className={buttonClasses('ghost', 'sm')}>
+              {t('reset')}
+            </Link>
+            <a href={`/api/operations/csv?${query({ ...base, type: filter.types.join(',') || null })}`} className={buttonClasses('secondary', 'sm', 'ml-auto')} download>
+              {t('export')}
+            </a>
+          </div>
+        </form>
+      </Card>
+
+      <Card aria-labelledby="operations-title">
+        <h2 id="operations-title" className="text-base font-semibold text-slate-900">
+          {t('title')}
+        </h2>
+        {page.items.length === 0 ? (
+          <p className="mt-3 text-sm text-slate-600">{t('none')}</p>
+        ) : (
+          <>
+            <p className="mt-1 text-xs text-slate-500">{t('pageNote', { count: page.items.length })}</p>
+            <div className="mt-3 overflow-x-auto">
+              <table className="w-full min-w-[48rem] text-left text-sm" data-testid="operations-table">
+                <thead className="text-slate-600">
+                  <tr className="border-b border-slate-200">
+                    <th scope="col" className="py-2 pr-3 font-medium">{t('date')}</th>
+                    <th scope="col" className="py-2 pr-3 font-medium">{t('type')}</th>
+                    <th scope="col" className="py-2 pr-3 font-medium">{t('operation')}</th>
+                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('quantity')}</th>
+                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('price')}</th>
+                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('payment')}</th>
+                    <th scope="col" className="py-2 font-medium">{t('state')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {page.items.map((operation) => (
+                    <tr key={operation.id} className="border-b border-slate-100 align-top" data-operation-type={operation.type}>
+                      <td className="py-2 pr-3 whitespace-nowrap text-slate-700">{operation.at ? format.dateTime(new Date(operation.at), { dateStyle: 'medium', timeStyle: 'short' }) : '—'}</td>
+                      <td className="py-2 pr-3">{typeName(operation.type)}</td>
+                      <td className="py-2 pr-3">
+                        {operation.description}
+                        {operation.ticker && operation.instrumentUid && (
+                          <Link href={`/instruments/${operation.instrumentUid}?token=${filter.tokenId}`} className={`ml-1 text-xs text-sky-800 underline ${focusRing}`}>
+                            {operation.ticker}
+                          </Link>
+                        )}
+                      </td>
+                      <td className="py-2 pr-3 text-right">{operation.quantity === '0' ? '' : <Quantity value={operation.quantity} />}</td>
+                      <td className="py-2 pr-3 text-right">{operation.price && operation.price.amount !== '0' ? <Money amount={operation.price.amount} currency={operation.price.currency} digits={9} /> : ''}</td>
+                      <td className="py-2 pr-3 text-right">{operation.payment ? <Money amount={operation.payment.amount} currency={operation.payment.currency} signed /> : ''}</td>
+                      <td className="py-2 text-slate-700">{stateName(operation.state)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+        <nav aria-label={t('title')} className="mt-4 flex gap-2">
+          {page.cursor && (
+            <Link href={`/operations?${query(base)}`} className={buttonClasses('ghost', 'sm')}>
+              {t('first')}
+            </Link>
+          )}
+          {page.nextCursor && (
+            <Link href={`/operations?${query({ ...base, cursor: page.nextCursor })}`} className={buttonClasses('secondary', 'sm')}>
+              {t('next')}
+            </Link>
+          )}
+        </nav>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+// An account's positions and cash. Current prices follow `lastPrice:<uid>` live.
+import { useTranslations } from 'next-intl';
+import Link from 'next/link';
+import { formatTopic } from '@/lib/hub/topics';
+import type { AccountPortfolioDto } from '@/lib/portfolio/dto';
+import { focusRing } from '../ui/button';
+import { Card } from '../ui/card';
+import { LivePrice } from '../live';
+import { Money, Percent, Price, Quantity } from './format';
+import { useTypeName } from './instrument-type-name';
+
+export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }) {
+  const t = useTranslations('accountPage');
+  const typeName = useTypeName();
+  return (
+    <Card aria-labelledby="positions-title">
+      <h2 id="positions-title" className="text-base font-semibold text-slate-900">
+        {t('positions')}
+      </h2>
+      {portfolio.positions.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-600">{t('noPositions')}</p>
+      ) : (
+        <div className="mt-3 overflow-x-auto">
+          <table className="w-full min-w-[60rem] text-left text-sm">
+            <thead className="text-slate-600">
+              <tr className="border-b border-slate-200">
+                <th scope="col" className="py-2 pr-3 font-medium">{t('name')}</th>
+                <th scope="col" className="py-2 pr-3 font-medium">{t('type')}</th>
+                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('quantity')}</th>
+                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('lots')}</th>
+                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('averagePrice')}</th>
+                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('currentPrice')}</th>
+                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('value')}</th>
+                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('yield')}</th>
+                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('blocked')}</th>
+                <th scope="col" className="py-2 font-medium">{t('currency')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {portfolio.positions.map((position) => (
+                <tr key={position.instrumentUid} className="border-b border-slate-100 align-top" data-ticker={position.ticker}>
+                  <td className="py-2 pr-3">
+                    <Link href={`/instruments/${position.instrumentUid}?token=${portfolio.account.tokenId}`} className={`font-medium text-sky-800 underline-offset-2 hover:underline ${focusRing}`}>
+                      {position.name}
+                    </Link>
+                    <div className="text-xs text-slate-500">{position.ticker}</div>
+                  </td>
+                  <td className="py-2 pr-3 text-slate-700">{typeName(position.instrumentType)}</td>
+                  <td className="py-2 pr-3 text-right"><Quantity value={position.quantity} /></td>
+                  <td className="py-2 pr-3 text-right"><Quantity value={position.lots} /></td>
+                  <td className="py-2 pr-3 text-right"><Price amount={position.averagePrice?.amount} currency={position.averagePrice?.currency} /></td>
+                  <td className="py-2 pr-3 text-right">
+                    <LivePrice topic={formatTopic({ kind: 'lastPrice', instrumentUid: position.instrumentUid })} initial={position.currentPrice?.amount ?? null} currency={position.currency} />
+                  </td>
+                  <td className="py-2 pr-3 text-right"><Money amount={position.value?.amount} currency={position.value?.currency} /></td>
+                  <td className="py-2 pr-3 text-right">
+                    <Money amount={position.expectedYield?.amount} currency={position.expectedYield?.currency} signed />
+                    <div className="text-xs"><Percent value={position.expectedYieldPercent} signed /></div>
+                  </td>
+                  <td className="py-2 pr-3 text-right"><Quantity value={position.blocked} /></td>
+                  <td className="py-2 text-slate-700">{position.currency}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+export function CashTable({ cash }: { cash: AccountPortfolioDto['cash'] }) {
+  const t = useTranslations('accountPage');
+  if (cash.length === 0) return null;
+  return (
+    <Card aria-labelledby="cash-title">
+      <h2 id="cash-title" className="text-base font-semibold text-slate-900">
+        {t('cash')}
+      </h2>
+      <table className="mt-3 w-full text-left text-sm">
+        <thead className="text-slate-600">
+          <tr className="border-b border-slate-200">
+            <th scope="col" className="py-2 pr-3 font-medium">{t('currency')}</th>
+            <th scope="col" className="py-2 pr-3 text-right font-medium">{t('available')}</th>
+            <th scope="col" className="py-2 text-right font-medium">{t('blocked')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {cash.map((row) => (
+            <tr key={row.currency} className="border-b border-slate-100">
+              <th scope="row" className="py-2 pr-3 font-medium text-slate-900">{row.currency}</th>
+              <td className="py-2 pr-3 text-right"><Money amount={row.available} currency={row.currency} /></td>
+              <td className="py-2 text-right"><Money amount={row.blocked} currency={row.currency} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}

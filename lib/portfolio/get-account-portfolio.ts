@@ -1,0 +1,92 @@
+import 'server-only';
+// The account page: positions with names, lots, prices, value and yield; blocked amounts; cash.
+import { formatTopic } from '../hub/topics';
+import { decimalToNanos, nanosToDecimal } from '../money';
+import { divideRounded } from '../money/arithmetic';
+import { resolveAccount, type PortfolioViewer } from './access';
+import { multiplyDecimals, percentOf, positionValue, roundDecimal } from './aggregate';
+import type { AccountPortfolioDto, AccountRefDto, InstrumentDto, PortfolioDto, PositionRowDto, PositionsDto } from './dto';
+import { fetchPortfolio, fetchPositions } from './get-portfolio';
+import { upstream } from './upstream';
+
+/** Instrument reference data for a uid (name, lot), cached for an hour; null if unknown. */
+export async function instrumentInfo(viewer: PortfolioViewer, tokenId: string, uid: string): Promise<InstrumentDto | null> {
+  try {
+    return (await upstream(viewer, { tokenId, method: 'GetInstrumentBy', args: { uid }, run: (client) => client.getInstrumentBy('uid', uid) }, { reference: true })).value;
+  } catch {
+    // Names are a nicety: a position still shows by its ticker.
+    return null;
+  }
+}
+
+function lotsOf(quantity: string, lot: number | null): string | null {
+  if (!lot || lot <= 0) return null;
+  return nanosToDecimal(divideRounded(decimalToNanos(quantity), BigInt(lot), 'trunc'));
+}
+
+export function toPositionRows(portfolio: PortfolioDto, positions: PositionsDto | null, instruments: Map<string, InstrumentDto | null>): PositionRowDto[] {
+  const blocked = new Map((positions?.securities ?? []).map((security) => [security.instrumentUid, security.blocked]));
+  return portfolio.positions.map((position) => {
+    const instrument = instruments.get(position.instrumentUid) ?? null;
+    const currency = (position.currentPrice?.currency ?? position.averagePrice?.currency ?? instrument?.currency ?? 'RUB').toUpperCase();
+    const value = positionValue(position);
+    const cost = position.averagePrice ? multiplyDecimals(position.quantity, position.averagePrice.amount) : null;
+    return {
+      instrumentUid: position.instrumentUid,
+      name: instrument?.name || position.ticker,
+      ticker: position.ticker,
+      instrumentType: position.instrumentType,
+      quantity: position.quantity,
+      lot: instrument?.lot ?? null,
+      lots: lotsOf(position.quantity, instrument?.lot ?? null),
+      averagePrice: position.averagePrice,
+      currentPrice: position.currentPrice,
+      value: value === null ? null : { amount: value, currency },
+      expectedYield: { amount: position.expectedYield, currency },
+      expectedYieldPercent: cost === null ? null : percentOf(position.expectedYield, cost),
+      blocked: blocked.get(position.instrumentUid) ?? (position.blocked ? position.quantity : '0'),
+      currency,
+    };
+  });
+}
+
+export function toCash(positions: PositionsDto | null): AccountPortfolioDto['cash'] {
+  if (!positions) return [];
+  const cash = new Map<string, { available: string; blocked: string }>();
+  for (const money of positions.money) cash.set(money.currency, { available: money.amount, blocked: '0' });
+  for (const money of positions.blocked) cash.set(money.currency, { available: cash.get(money.currency)?.available ?? '0', blocked: money.amount });
+  return [...cash.entries()].map(([currency, amounts]) => ({ currency, ...amounts })).sort((a, b) => (a.currency === 'RUB' ? -1 : b.currency === 'RUB' ? 1 : a.currency.localeCompare(b.currency)));
+}
+
+/** Builds the page DTO from fetched parts (shared with the sandbox page). */
+export async function buildAccountPortfolio(
+  viewer: PortfolioViewer,
+  account: AccountRefDto,
+  portfolio: { value: PortfolioDto; asOf: string; stale: boolean },
+  positions: PositionsDto | null,
+): Promise<AccountPortfolioDto> {
+  const uids = [...new Set(portfolio.value.positions.map((position) => position.instrumentUid))];
+  const instruments = new Map(await Promise.all(uids.map(async (uid) => [uid, await instrumentInfo(viewer, account.tokenId, uid)] as const)));
+  const p = portfolio.value;
+  return {
+    account,
+    total: p.totals.portfolio,
+    dailyChange: p.dailyYield,
+    dailyChangePercent: roundDecimal(p.dailyYieldRelative),
+    expectedYieldPercent: roundDecimal(p.expectedYield),
+    positions: toPositionRows(p, positions, instruments),
+    cash: toCash(positions),
+    freshness: { asOf: portfolio.asOf, stale: portfolio.stale },
+    topics: {
+      portfolio: formatTopic({ kind: 'portfolio', tokenId: account.tokenId, accountId: account.accountId }),
+      positions: formatTopic({ kind: 'positions', tokenId: account.tokenId, accountId: account.accountId }),
+    },
+  };
+}
+
+/** One account's positions and cash, for a viewer whose grant covers it. */
+export async function getAccountPortfolio(viewer: PortfolioViewer, tokenId: string, accountId: string): Promise<AccountPortfolioDto> {
+  const { account } = await resolveAccount(viewer, tokenId, accountId);
+  const [portfolio, positions] = await Promise.all([fetchPortfolio(viewer, tokenId, accountId), fetchPositions(viewer, tokenId, accountId)]);
+  return buildAccountPortfolio(viewer, account, portfolio, positions.value);
+}

@@ -1,0 +1,52 @@
+import 'server-only';
+// The instrument page: reference data (share, bond, ETF or currency), last price, trading
+// status, order book and the first chart interval, through one of the viewer's tokens.
+import { AppError } from '../errors';
+import { marketDataToken, type PortfolioViewer } from './access';
+import type { CandleRange, InstrumentDto, InstrumentSearchResultDto, InstrumentViewDto } from './dto';
+import { fetchCandles } from './get-candles';
+import { upstream } from './upstream';
+
+const BY_KIND = { share: 'shareBy', bond: 'bondBy', etf: 'etfBy', currency: 'currencyBy' } as const;
+
+async function instrumentByUid(viewer: PortfolioViewer, tokenId: string, uid: string): Promise<InstrumentDto> {
+  const generic = (await upstream(viewer, { tokenId, method: 'GetInstrumentBy', args: { uid }, run: (client) => client.getInstrumentBy('uid', uid) }, { reference: true })).value;
+  if (!generic) throw new AppError('not_found', 'T-Invest knows no instrument with this id.');
+  const method = BY_KIND[generic.kind as keyof typeof BY_KIND];
+  if (!method) return generic;
+  const specific = await upstream(viewer, { tokenId, method: method[0]!.toUpperCase() + method.slice(1), args: { uid }, run: (client) => client[method]('uid', uid) }, { reference: true });
+  return specific.value ?? generic;
+}
+
+/** Everything the instrument page shows first, for a viewer with a market-data token. */
+export async function getInstrument(viewer: PortfolioViewer, uid: string, options: { token?: string | null; interval?: CandleRange } = {}): Promise<InstrumentViewDto> {
+  const token = await marketDataToken(viewer, options.token);
+  const instrument = await instrumentByUid(viewer, token.id, uid);
+  const optional = <T>(load: Promise<{ value: T; asOf: string; stale: boolean }>) => load.catch(() => null);
+  const [last, status, book, candles] = await Promise.all([
+    upstream(viewer, { tokenId: token.id, method: 'GetLastPrices', args: { uid }, run: (client) => client.getLastPrices({ instrumentIds: [uid] }) }),
+    optional(upstream(viewer, { tokenId: token.id, method: 'GetTradingStatus', args: { uid }, run: (client) => client.getTradingStatus({ instrumentId: uid }) })),
+    optional(upstream(viewer, { tokenId: token.id, method: 'GetOrderBook', args: { uid, depth: 10 }, run: (client) => client.getOrderBook({ instrumentId: uid, depth: 10 }) })),
+    fetchCandles(viewer, token.id, uid, options.interval ?? '5m'),
+  ]);
+  const price = last.value[0];
+  return {
+    instrument,
+    tokenId: token.id,
+    lastPrice: price ? { amount: price.price, currency: instrument.currency } : null,
+    lastPriceAt: price?.at ?? null,
+    tradingStatus: status?.value ?? null,
+    orderBook: book?.value ?? null,
+    candles,
+    freshness: { asOf: last.asOf, stale: last.stale },
+  };
+}
+
+/** Instruments matching a ticker, name or ISIN (FindInstrument), for the search box. */
+export async function findInstruments(viewer: PortfolioViewer, query: string, tokenId?: string | null): Promise<InstrumentSearchResultDto[]> {
+  const text = query.trim().slice(0, 50);
+  if (text.length < 2) return [];
+  const token = await marketDataToken(viewer, tokenId);
+  const found = await upstream(viewer, { tokenId: token.id, method: 'FindInstrument', args: { text }, run: (client) => client.findInstrument({ query: text }) }, { reference: true });
+  return found.value.slice(0, 20).map((item) => ({ uid: item.uid, ticker: item.ticker, name: item.name, kind: item.kind, classCode: item.classCode }));
+}
