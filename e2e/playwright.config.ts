@@ -8,6 +8,9 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const ARTIFACTS = path.join(ROOT, 'e2e/.artifacts');
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The T-Invest emulator the e2e server talks to: production, sandbox and admin ports. */
+const EMULATOR_PORTS = { production: PORT + 81, sandbox: PORT + 82, admin: PORT + 83 };
+export const EMULATOR_ADMIN_URL = `http://127.0.0.1:${EMULATOR_PORTS.admin}`;
 
 export default defineConfig({
   testDir: '.',
@@ -19,6 +22,8 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   outputDir: path.join(ARTIFACTS, 'test-results'),
   globalSetup: './global-setup.ts',
+  // The final secret scan (e2e/secret-scan.ts), after every spec and before the servers stop.
+  globalTeardown: './global-teardown.ts',
   use: {
     baseURL: BASE_URL,
     trace: 'retain-on-failure',
@@ -29,20 +34,33 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
-  webServer: {
-    command: `rm -rf "${ARTIFACTS}/data" && mkdir -p "${ARTIFACTS}" && exec npx tsx lib/server/main.ts > "${ARTIFACTS}/server.log" 2>&1`,
-    cwd: ROOT,
-    url: `${BASE_URL}/api/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    env: {
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      STRONGROOM_DATA_DIR: path.join(ARTIFACTS, 'data'),
-      STRONGROOM_PUBLIC_URL: BASE_URL,
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'production',
-      NEXT_TELEMETRY_DISABLED: '1',
+  webServer: [
+    {
+      command: `mkdir -p "${ARTIFACTS}" && exec npx tsx emulator/tinvest/cli.ts --port ${EMULATOR_PORTS.production} --sandbox-port ${EMULATOR_PORTS.sandbox} --admin-port ${EMULATOR_PORTS.admin} > "${ARTIFACTS}/emulator.log" 2>&1`,
+      cwd: ROOT,
+      url: `${EMULATOR_ADMIN_URL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
     },
-  },
+    {
+      command: `rm -rf "${ARTIFACTS}/data" && mkdir -p "${ARTIFACTS}" && exec npx tsx lib/server/main.ts > "${ARTIFACTS}/server.log" 2>&1`,
+      cwd: ROOT,
+      url: `${BASE_URL}/api/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      env: {
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        STRONGROOM_DATA_DIR: path.join(ARTIFACTS, 'data'),
+        STRONGROOM_PUBLIC_URL: BASE_URL,
+        LOG_LEVEL: 'info',
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        TINVEST_PRODUCTION_ADDRESS: `127.0.0.1:${EMULATOR_PORTS.production}`,
+        TINVEST_SANDBOX_ADDRESS: `127.0.0.1:${EMULATOR_PORTS.sandbox}`,
+        // Upstreams close 2 s after their last viewer, so the e2e can watch them go.
+        STREAM_GRACE_SECONDS: '2',
+      },
+    },
+  ],
 });

@@ -2,10 +2,12 @@ import 'server-only';
 // next-auth configuration: the only importer of next-auth. JWT sessions carry the user id and
 // session version; lib/auth/session.ts re-checks both against the database on every request.
 import NextAuth, { getServerSession, type NextAuthOptions } from 'next-auth';
+import { decode } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { env } from '../env';
 import { isAppError } from '../errors';
 import { logger } from '../log';
+import { findViewer, type Viewer } from './find-viewer';
 import { authSecret } from './secret';
 import { signIn } from './sign-in';
 
@@ -58,6 +60,40 @@ export async function sessionClaims(): Promise<{ uid: string; sv: number } | nul
   const session = (await getServerSession(authOptions())) as { uid?: unknown; sv?: unknown } | null;
   if (!session || typeof session.uid !== 'string' || typeof session.sv !== 'number') return null;
   return { uid: session.uid, sv: session.sv };
+}
+
+/** next-auth's cookie names; large tokens are split into `.0`, `.1`, … chunks. */
+function sessionCookieName(): string {
+  return env().publicUrl.startsWith('https://') ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
+}
+
+function readSessionCookie(header: string): string | null {
+  const name = sessionCookieName();
+  const jar = new Map<string, string>();
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at < 0) continue;
+    jar.set(part.slice(0, at).trim(), decodeURIComponent(part.slice(at + 1).trim()));
+  }
+  if (jar.has(name)) return jar.get(name)!;
+  const chunks: string[] = [];
+  for (let i = 0; jar.has(`${name}.${i}`); i++) chunks.push(jar.get(`${name}.${i}`)!);
+  return chunks.length ? chunks.join('') : null;
+}
+
+/** The viewer behind a raw Cookie header, with the same checks as getViewer (for the node:http fast path). */
+export async function viewerFromCookieHeader(header: string | undefined): Promise<Viewer | null> {
+  const token = header ? readSessionCookie(header) : null;
+  if (!token) return null;
+  let claims: Awaited<ReturnType<typeof decode>>;
+  try {
+    claims = await decode({ token, secret: authSecret() });
+  } catch {
+    return null;
+  }
+  if (!claims || typeof claims.uid !== 'string' || typeof claims.sv !== 'number') return null;
+  // decode() checks the signature; expiry is the JWT's own `exp`, which jose verifies there too.
+  return findViewer({ uid: claims.uid, sv: claims.sv });
 }
 
 let handler: ReturnType<typeof NextAuth> | undefined;

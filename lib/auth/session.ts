@@ -2,28 +2,18 @@ import 'server-only';
 // The data-access layer's entry: who is asking, and may they? Re-reads the user on every request
 // so a disabled user or a changed role takes effect at once.
 import { cache } from 'react';
-import { db } from '../db';
 import { AppError } from '../errors';
 import { errorMessages } from '../i18n/error-messages';
+import { findViewer, type Viewer } from './find-viewer';
 import { sessionClaims } from './next-auth';
-import { can, type Permission, type RoleName } from './permissions';
+import { can, type Permission } from './permissions';
 
-export interface Viewer {
-  id: string;
-  email: string;
-  name: string;
-  role: RoleName;
-  locale: string | null;
-  mustChangePassword: boolean;
-}
+export type { Viewer };
 
 /** The signed-in, enabled user whose session is current, or null. Cached per request. */
 export const getViewer = cache(async (): Promise<Viewer | null> => {
   const claims = await sessionClaims();
-  if (!claims) return null;
-  const user = await db().user.findUnique({ where: { id: claims.uid } });
-  if (!user || user.disabledAt || user.sessionVersion !== claims.sv) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, locale: user.locale, mustChangePassword: user.mustChangePassword };
+  return claims ? findViewer(claims) : null;
 });
 
 /** The viewer, or a 401. */

@@ -20,7 +20,7 @@ import { recordUsage, type UsageActor } from './record-usage';
 import { tinvestEndpointFor } from './tinvest-endpoint';
 import { isManager } from './to-token-dto';
 
-export type TinvestJob = 'health-check';
+export type TinvestJob = 'health-check' | 'stream-hub';
 export type TinvestActor = { viewer: Pick<Viewer, 'id' | 'email' | 'role'> } | { job: TinvestJob };
 
 export interface TinvestForOptions {

@@ -69,7 +69,7 @@ export interface HubMetrics {
     string,
     {
       viewers: number;
-      upstreams: { stream: string; state: string; subscriptions: number; counted: number; attempt: number; reconnects: number }[];
+      upstreams: { stream: string; state: string; subscriptions: number; counted: number; attempt: number; reconnects: number; lastMessageAt: number | null }[];
       topics: Record<string, { viewers: number; subscriptions: number; state: TopicStateName }>;
     }
   >;
@@ -699,12 +699,12 @@ export function createHub(options: HubOptions): Hub {
       const upstreams: HubMetrics['tokens'][string]['upstreams'] = [];
       for (const u of token.market) {
         reconnects += u.conn.reconnects;
-        upstreams.push({ stream: u.name, state: u.conn.state, subscriptions: u.assigned.size, counted: u.counted, attempt: u.conn.attempt, reconnects: u.conn.reconnects });
+        upstreams.push({ stream: u.name, state: u.conn.state, subscriptions: u.assigned.size, counted: u.counted, attempt: u.conn.attempt, reconnects: u.conn.reconnects, lastMessageAt: u.conn.lastMessageAt || null });
       }
       for (const u of [token.portfolio, token.positions]) {
         if (!u) continue;
         reconnects += u.conn.reconnects;
-        upstreams.push({ stream: u.name, state: u.conn.state, subscriptions: u.openedWith.split(',').length, counted: 0, attempt: u.conn.attempt, reconnects: u.conn.reconnects });
+        upstreams.push({ stream: u.name, state: u.conn.state, subscriptions: u.openedWith.split(',').length, counted: 0, attempt: u.conn.attempt, reconnects: u.conn.reconnects, lastMessageAt: u.conn.lastMessageAt || null });
       }
       const topics: HubMetrics['tokens'][string]['topics'] = {};
       for (const t of token.topics.values()) topics[t.key] = { viewers: t.viewers.size, subscriptions: t.refs, state: t.state };

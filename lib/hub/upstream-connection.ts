@@ -47,6 +47,11 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
   reconnects = 0;
   private generation = 0;
   private lastSeen = 0;
+
+  /** Epoch ms of the last message (data or ping) from the open stream; 0 before the first. */
+  get lastMessageAt(): number {
+    return this.live ? this.lastSeen : 0;
+  }
   private openedAt = 0;
   private live = false;
   private closed = false;

@@ -1,6 +1,7 @@
 // Strongroom's process: validate the environment, migrate the database, then serve Next.
 // A plain node:http server in front of Next leaves room for endpoints that must bypass the
 // route-handler stack (the SSE fan-out) while sharing the same process and database.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
@@ -56,6 +57,29 @@ async function startDemoEmulator(config: Env) {
   return emulator;
 }
 
+/** Demo mode, fresh data folder only: the demo owner and the emulator's demo tokens. */
+async function seedDemoData(tokens: { label: string; kind: string; value: string }[]) {
+  const { seedDemo } = await import('../demo/seed-demo');
+  const wanted: Record<string, { purpose: string; endpoint: 'production' | 'sandbox' }> = {
+    readonly: { purpose: 'Watching portfolios and prices (demo)', endpoint: 'production' },
+    'full-access': { purpose: 'Everything, trading off until an owner turns it on (demo)', endpoint: 'production' },
+    'account-scoped': { purpose: 'Only the broker account and the IIS (demo)', endpoint: 'production' },
+    sandbox: { purpose: 'Sandbox account with 1 000 000 RUB (demo)', endpoint: 'sandbox' },
+  };
+  // The four working kinds; the revoked, expired and other-user tokens are there for tests.
+  const chosen = tokens.filter((t) => wanted[t.kind] && !/revoked|expired|other/.test(t.label));
+  const seen = new Set<string>();
+  const deposit = chosen.filter((t) => !seen.has(t.kind) && seen.add(t.kind)).map((t) => ({ label: t.label, value: t.value, ...wanted[t.kind]! }));
+  return seedDemo(deposit);
+}
+
+function printDemoWelcome(url: string, demo: { email: string; password: string; tokens: { label: string; outcome: string }[] }) {
+  const line = '='.repeat(64);
+  console.log(`\n${line}\n  Strongroom demo is ready: ${url}\n\n  Sign in as   ${demo.email}\n  Password     ${demo.password}\n  (shown once; change it under Account after signing in)\n`);
+  for (const token of demo.tokens) console.log(`  token ${token.label.padEnd(22)} ${token.outcome}`);
+  console.log(`${line}\n`);
+}
+
 async function main(): Promise<void> {
   const dev = process.argv.includes('--dev');
   const config = loadEnv();
@@ -65,20 +89,39 @@ async function main(): Promise<void> {
   console.log(applied.length ? `Database: applied ${applied.join(', ')} (${describeTarget(target)})` : `Database: ${describeTarget(target)}, up to date`);
 
   allowServerOnlyImports();
+  // What Next's node-environment-baseline does: lib/ code reached outside Next (demo seeding, the SSE
+  // fast path) may load next/headers before Next has, and that module needs this global.
+  (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage ??= AsyncLocalStorage;
   await openVault();
 
   const emulator = config.STRONGROOM_DEMO ? await startDemoEmulator(config) : null;
+  const demo = emulator ? await seedDemoData(emulator.scenario.tokens) : null;
 
   const app = next({ dev, dir: ROOT, hostname: config.HOST, port: config.PORT });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = http.createServer((request, response) => void handle(request, response));
+  // The SSE fast path: /api/stream is answered here, below Next's route-handler stack, by the same
+  // function the route handler calls (same session check, same grant check per topic).
+  const { serveLiveStream, STREAM_PATH } = await import('../http/live-stream');
+  const server = http.createServer((request, response) => {
+    const url = request.url ?? '/';
+    if (request.method === 'GET' && (url === STREAM_PATH || url.startsWith(`${STREAM_PATH}?`))) {
+      serveLiveStream(request, response).catch((error: unknown) => {
+        console.error(error);
+        if (!response.headersSent) response.writeHead(500);
+        response.end();
+      });
+      return;
+    }
+    void handle(request, response);
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
   console.log(`Strongroom is running at ${config.publicUrl}`);
+  if (demo) printDemoWelcome(config.publicUrl, demo);
 
   const { startTokenHealthChecks } = await import('../custody/health');
   const { flushTokenUsage } = await import('../custody/record-usage');
@@ -88,6 +131,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
     checks?.stop();
+    (await import('./stream-hub')).existingStreamHub()?.close();
     server.close();
     server.closeAllConnections();
     await flushTokenUsage().catch(() => {});

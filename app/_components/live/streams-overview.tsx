@@ -1,0 +1,77 @@
+// The Streams page body: one card per token with its upstreams, budget and topics. Read-only.
+import { useFormatter, useTranslations } from 'next-intl';
+import type { StreamsOverviewDto } from '@/lib/server/get-streams-overview';
+import { Badge } from '../ui/badge';
+import { Card } from '../ui/card';
+
+const STATE_TONE = { live: 'good', active: 'good', connecting: 'neutral', pending: 'neutral', reconnecting: 'warn', limit: 'warn', failed: 'bad', closed: 'neutral' } as const;
+
+export function StreamsOverview({ overview, perStream }: { overview: StreamsOverviewDto; perStream: number }) {
+  const t = useTranslations('streamsPage');
+  const format = useFormatter();
+  const time = (ms: number | null) => (ms ? format.dateTime(ms, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }) : '—');
+  const tone = (state: string) => STATE_TONE[state as keyof typeof STATE_TONE] ?? 'neutral';
+  return (
+    <div className="space-y-6" data-testid="streams-overview">
+      <p className="text-sm text-slate-600">{t('summary', { count: overview.reconnects, date: time(overview.at) })}</p>
+      {overview.tokens.map((token) => (
+        <Card key={token.tokenId} aria-label={token.label} data-token={token.tokenId}>
+          <div className="flex flex-wrap items-baseline justify-between gap-2">
+            <h2 className="text-base font-semibold text-slate-900">{token.label}</h2>
+            <p className="text-sm text-slate-600">
+              {token.budget ? t('budget', { count: token.budget.open, max: token.budget.limit }) : t('budgetUnknown')} · {t('sessions', { count: token.sessions })}
+            </p>
+          </div>
+          <table className="mt-4 w-full text-left text-sm">
+            <caption className="sr-only">{t('upstreamsCaption')}</caption>
+            <thead className="text-xs text-slate-500">
+              <tr>
+                <th className="py-1 font-medium">{t('stream')}</th>
+                <th className="py-1 font-medium">{t('state')}</th>
+                <th className="py-1 font-medium">{t('subscriptions')}</th>
+                <th className="py-1 font-medium">{t('reconnects')}</th>
+                <th className="py-1 font-medium">{t('lastMessage')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {token.upstreams.map((u) => (
+                <tr key={u.stream} className="border-t border-slate-100" data-upstream={u.stream}>
+                  <td className="py-1.5 font-mono text-xs">{u.stream}</td>
+                  <td className="py-1.5">
+                    <Badge tone={tone(u.state)}>{u.state}</Badge>
+                  </td>
+                  <td className="py-1.5 tabular-nums">{u.stream.startsWith('market') ? t('ofLimit', { count: u.counted, max: perStream }) : u.subscriptions}</td>
+                  <td className="py-1.5 tabular-nums">{u.reconnects}</td>
+                  <td className="py-1.5 tabular-nums">{time(u.lastMessageAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {token.topics.length > 0 && (
+            <table className="mt-4 w-full text-left text-sm">
+              <caption className="sr-only">{t('topicsCaption')}</caption>
+              <thead className="text-xs text-slate-500">
+                <tr>
+                  <th className="py-1 font-medium">{t('topic')}</th>
+                  <th className="py-1 font-medium">{t('state')}</th>
+                  <th className="py-1 font-medium">{t('viewers')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {token.topics.map((topic) => (
+                  <tr key={topic.topic} className="border-t border-slate-100">
+                    <td className="max-w-xs truncate py-1.5 font-mono text-xs">{topic.topic}</td>
+                    <td className="py-1.5">
+                      <Badge tone={tone(topic.state)}>{topic.state}</Badge>
+                    </td>
+                    <td className="py-1.5 tabular-nums">{t('viewersCount', { count: topic.viewers, max: topic.sessions })}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+      ))}
+    </div>
+  );
+}
