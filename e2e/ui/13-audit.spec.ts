@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { csvCell } from '../../lib/audit/csv';
+import { csvCell } from '../../lib/csv';
 import { expect, OWNER, recordApiResponse, signIn, test } from './support';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -54,7 +54,8 @@ test('the CSV export follows the filters and guards against formulas', async ({ 
 
   expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
   expect(csvCell('+1')).toBe("'+1");
-  expect(csvCell('-1')).toBe("'-1");
+  expect(csvCell('-1')).toBe('-1');
+  expect(csvCell('-1+1')).toBe("'-1+1");
   expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
   expect(csvCell('a,b')).toBe('"a,b"');
   expect(csvCell('line\nbreak')).toBe('"line\nbreak"');

@@ -3,7 +3,7 @@ import 'server-only';
 import { requirePermission } from '../auth/session';
 import { db } from '../db';
 import { auditWhere } from './audit-where';
-import { csvLine } from './csv';
+import { csvLine } from '../csv';
 import { auditQuerySchema, type AuditQuery } from './schema';
 
 const BATCH = 500;

@@ -6,7 +6,7 @@ import { tinvestFor } from '../custody/tinvest-for';
 import { AppError } from '../errors';
 import { rateLimitState } from '../tinvest';
 import type { PortfolioViewer } from './access';
-import { csvLine } from './csv';
+import { csvLine } from '../csv';
 import { cursorQuery, resolveOperationsFilter } from './list-operations';
 import type { OperationsQuery } from './schema';
 
