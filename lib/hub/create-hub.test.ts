@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { MoneyDto, PortfolioDto, PositionsChangeDto, PositionsDto, SecurityBalanceDto } from '@/lib/tinvest/dto';
 import { createHub, type HubOptions } from './create-hub';
-import type { HubEvent } from './dto';
+import type { HubDataEvent, HubEvent } from './dto';
 import { createFakeUpstreams, lastPriceEvent, type FakeUpstreams } from './fake-upstreams';
 import { createManualClock } from './manual-clock';
 
@@ -8,9 +9,11 @@ const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 };
 
-function setup(options: Partial<HubOptions> & { streamLimit?: number; answer?: NonNullable<Parameters<typeof createFakeUpstreams>[0]>['answer'] } = {}) {
+type FakeOptions = NonNullable<Parameters<typeof createFakeUpstreams>[0]>;
+
+function setup(options: Partial<HubOptions> & { streamLimit?: number; answer?: FakeOptions['answer']; withFetch?: boolean } = {}) {
   const clock = createManualClock();
-  const fakes: FakeUpstreams = createFakeUpstreams({ streamLimit: options.streamLimit, answer: options.answer });
+  const fakes: FakeUpstreams = createFakeUpstreams({ streamLimit: options.streamLimit, answer: options.answer, fetchPortfolio: options.withFetch });
   const hub = createHub({ ...fakes, clock, random: () => 0.5, graceMs: 1000, batchMs: 10, pingIntervalMs: 5000, pingGraceMs: 5000, backoff: { baseMs: 100, maxMs: 1000 }, epoch: 'e1', ...options });
   /** Runs the batch timer and lets the async upstream loop catch up. */
   const tick = async (ms = 10) => {
@@ -273,5 +276,226 @@ describe('hub portfolio and positions', () => {
     await tick(1000);
     expect(fakes.portfolio[1]!.stream.closed).toBe(true);
     expect(hub.metrics().tokens).toEqual({});
+  });
+});
+
+const rub = (amount: string): MoneyDto => ({ amount, currency: 'RUB' });
+const balance = (instrumentUid: string, units: string, blocked = '0'): SecurityBalanceDto => ({ instrumentUid, positionUid: `p-${instrumentUid}`, figi: `F-${instrumentUid}`, ticker: instrumentUid.toUpperCase(), classCode: 'TQBR', instrumentType: 'share', balance: units, blocked });
+const positionsOf = (accountId: string, p: Partial<PositionsDto>): PositionsDto => ({ accountId, money: [], blocked: [], securities: [], futures: [], options: [], limitsLoadingInProgress: false, ...p });
+const change = (accountId: string, c: Partial<PositionsChangeDto>): PositionsChangeDto => ({ accountId, at: null, money: [], securities: [], futures: [], options: [], ...c });
+const portfolioOf = (accountId: string, total: string): PortfolioDto => ({
+  accountId,
+  totals: { portfolio: rub(total), shares: null, bonds: null, etf: null, currencies: null, futures: null, options: null, structuredNotes: null },
+  expectedYield: '0',
+  dailyYield: null,
+  dailyYieldRelative: '0',
+  positions: [],
+});
+const dataOf = (events: HubEvent[]) => events.filter((e): e is HubDataEvent => e.kind === 'data');
+const totalOf = (e: HubDataEvent) => (e.data.type === 'portfolio' ? e.data.portfolio.totals.portfolio?.amount : undefined);
+
+describe('hub positions snapshots', () => {
+  /** A positions topic fed with initial_positions and four changes (buy SBER, block cash, sell out GAZP, buy LKOH). */
+  async function fedPositions(options: Partial<HubOptions> = {}) {
+    const ctx = setup(options);
+    const live = recorder();
+    ctx.hub.subscribe('a', 'x', ['positions:tok:acc1'], live.on);
+    await ctx.tick();
+    const stream = ctx.fakes.positions[0]!.stream;
+    stream.push({ type: 'subscription', trackingId: 't', streamId: 's', accounts: [{ accountId: 'acc1', status: 'success' }] });
+    stream.push({ type: 'initial_positions', positions: positionsOf('acc1', { money: [rub('1000.5'), { amount: '10', currency: 'USD' }], securities: [balance('sber', '10'), balance('gazp', '5')] }) });
+    stream.push({ type: 'position', change: change('acc1', { money: [{ available: rub('400.25'), blocked: rub('0') }], securities: [balance('sber', '12')] }) });
+    stream.push({ type: 'position', change: change('acc1', { money: [{ available: rub('300.25'), blocked: rub('100') }], securities: [balance('sber', '11', '1')] }) });
+    stream.push({ type: 'position', change: change('acc1', { securities: [balance('gazp', '0', '0')] }) });
+    stream.push({ type: 'position', change: change('acc1', { money: [{ available: rub('0.000000001'), blocked: rub('100') }], securities: [balance('lkoh', '3')] }) });
+    await settle();
+    return { ...ctx, live, stream };
+  }
+
+  const merged = positionsOf('acc1', {
+    money: [rub('0.000000001'), { amount: '10', currency: 'USD' }],
+    blocked: [rub('100')],
+    securities: [balance('sber', '11', '1'), balance('lkoh', '3')],
+  });
+
+  it('gives a late joiner the merged positions, not the last change, then the changes as they come', async () => {
+    const { hub, live, stream } = await fedPositions();
+    // Live viewers see the stream as it is: the initial positions, then each change.
+    expect(live.data().map((e) => e.kind === 'data' && e.data.type)).toEqual(['initial_positions', 'position', 'position', 'position', 'position']);
+    const lastChangeSeq = dataOf(live.events).at(-1)!.seq;
+
+    const late = recorder();
+    hub.subscribe('b', 'x', ['positions:tok:acc1'], late.on);
+    expect(dataOf(late.events)).toHaveLength(1);
+    const [snapshot] = dataOf(late.events);
+    expect(snapshot).toEqual({ kind: 'data', topic: 'positions:tok:acc1', seq: snapshot!.seq, data: { type: 'initial_positions', positions: merged } });
+    expect(snapshot!.seq).toBeGreaterThan(lastChangeSeq);
+    // A second joiner with nothing new in between gets the same snapshot.
+    const later = recorder();
+    hub.subscribe('c', 'x', ['positions:tok:acc1'], later.on);
+    expect(dataOf(later.events)).toEqual([snapshot]);
+
+    stream.push({ type: 'position', change: change('acc1', { securities: [balance('sber', '20')] }) });
+    await settle();
+    expect(dataOf(late.events).slice(1)).toMatchObject([{ data: { type: 'position', change: { securities: [{ instrumentUid: 'sber', balance: '20' }] } } }]);
+    // The snapshot is rebuilt after a change.
+    const third = recorder();
+    hub.subscribe('d', 'x', ['positions:tok:acc1'], third.on);
+    const [next] = dataOf(third.events);
+    expect(next!.data).toEqual({ type: 'initial_positions', positions: { ...merged, securities: [balance('sber', '20'), balance('lkoh', '3')] } });
+    expect(next!.seq).toBeGreaterThan(dataOf(late.events).at(-1)!.seq);
+    // Resuming from a snapshot replays only what came after it.
+    const resumed = recorder();
+    hub.subscribe('e', 'x', ['positions:tok:acc1'], resumed.on, { resumeFrom: { epoch: 'e1', seq: snapshot!.seq } });
+    expect(dataOf(resumed.events)).toEqual([dataOf(late.events)[1]]);
+  });
+
+  it('resumes from history with the change events, and resyncs with the merged snapshot', async () => {
+    const { hub, live } = await fedPositions({ historySize: 3 });
+    const seqs = dataOf(live.events).map((e) => e.seq);
+    const within = recorder();
+    hub.subscribe('b', 'x', ['positions:tok:acc1'], within.on, { resumeFrom: { epoch: 'e1', seq: seqs[2]! } });
+    expect(dataOf(within.events)).toEqual(dataOf(live.events).slice(3));
+    expect(within.events.some((e) => e.kind === 'resync')).toBe(false);
+
+    const gap = recorder();
+    hub.subscribe('c', 'x', ['positions:tok:acc1'], gap.on, { resumeFrom: { epoch: 'e1', seq: seqs[0]! } });
+    expect(gap.events.filter((e) => e.kind !== 'status')).toMatchObject([
+      { kind: 'resync', topic: 'positions:tok:acc1', reason: 'gap' },
+      { kind: 'data', data: { type: 'initial_positions', positions: merged } },
+    ]);
+    const epoch = recorder();
+    hub.subscribe('d', 'x', ['positions:tok:acc1'], epoch.on, { resumeFrom: { epoch: 'old', seq: 99 } });
+    expect(epoch.events.filter((e) => e.kind !== 'status')).toMatchObject([{ kind: 'resync', reason: 'epoch' }, { kind: 'data', data: { type: 'initial_positions', positions: merged } }]);
+  });
+
+  it('starts over from the initial_positions a reconnected stream sends', async () => {
+    const { fakes, hub, tick, stream } = await fedPositions();
+    stream.fail(Object.assign(new Error('x'), { kind: 'unavailable' }));
+    await settle();
+    await tick(100);
+    expect(fakes.positions).toHaveLength(2);
+    const fresh = positionsOf('acc1', { money: [rub('5')], securities: [balance('ydex', '1')] });
+    fakes.positions[1]!.stream.push({ type: 'initial_positions', positions: fresh });
+    await settle();
+    const late = recorder();
+    hub.subscribe('b', 'x', ['positions:tok:acc1'], late.on);
+    expect(dataOf(late.events).map((e) => e.data)).toEqual([{ type: 'initial_positions', positions: fresh }]);
+  });
+
+  it('gives a joiner nothing rather than a partial change when no initial_positions came yet', async () => {
+    const { fakes, hub, tick } = setup();
+    hub.subscribe('a', 'x', ['positions:tok:acc1'], () => {});
+    await tick();
+    fakes.positions[0]!.stream.push({ type: 'position', change: change('acc1', { securities: [balance('sber', '1')] }) });
+    await settle();
+    const late = recorder();
+    hub.subscribe('b', 'x', ['positions:tok:acc1'], late.on);
+    expect(dataOf(late.events)).toEqual([]);
+  });
+});
+
+describe('hub portfolio snapshots', () => {
+  it('fetches one GetPortfolio per topic however many viewers join, and gives it to all of them', async () => {
+    const { fakes, hub, tick } = setup({ withFetch: true });
+    const a = recorder();
+    const b = recorder();
+    hub.subscribe('a', 'x', ['portfolio:tok:acc1'], a.on);
+    hub.subscribe('b', 'x', ['portfolio:tok:acc1', 'portfolio:tok:acc2'], b.on);
+    await tick();
+    expect(fakes.fetches.map((f) => [f.tokenId, f.accountId])).toEqual([
+      ['tok', 'acc1'],
+      ['tok', 'acc2'],
+    ]);
+    fakes.fetches[0]!.resolve(portfolioOf('acc1', '100'));
+    await settle();
+    expect(dataOf(a.events).map(totalOf)).toEqual(['100']);
+    expect(dataOf(b.events).map((e) => [e.topic, totalOf(e)])).toEqual([['portfolio:tok:acc1', '100']]);
+    const late = recorder();
+    hub.subscribe('c', 'x', ['portfolio:tok:acc1'], late.on);
+    await tick();
+    expect(dataOf(late.events).map(totalOf)).toEqual(['100']);
+    expect(fakes.fetches).toHaveLength(2);
+    // The stream's changes follow as before.
+    fakes.portfolio.at(-1)!.stream.push({ type: 'portfolio', portfolio: portfolioOf('acc1', '101') });
+    await settle();
+    expect(dataOf(a.events).map(totalOf)).toEqual(['100', '101']);
+  });
+
+  it('drops the snapshot when a stream event arrived while it was being fetched', async () => {
+    const { fakes, hub, tick } = setup({ withFetch: true });
+    const a = recorder();
+    hub.subscribe('a', 'x', ['portfolio:tok:acc1'], a.on);
+    await tick();
+    fakes.portfolio[0]!.stream.push({ type: 'portfolio', portfolio: portfolioOf('acc1', '200') });
+    await settle();
+    fakes.fetches[0]!.resolve(portfolioOf('acc1', '150'));
+    await settle();
+    expect(dataOf(a.events).map(totalOf)).toEqual(['200']);
+    const late = recorder();
+    hub.subscribe('b', 'x', ['portfolio:tok:acc1'], late.on);
+    expect(dataOf(late.events).map(totalOf)).toEqual(['200']);
+  });
+
+  it('a failed GetPortfolio publishes nothing and the topic keeps working', async () => {
+    const { fakes, hub, tick } = setup({ withFetch: true });
+    const a = recorder();
+    hub.subscribe('a', 'x', ['portfolio:tok:acc1'], a.on);
+    await tick();
+    fakes.fetches[0]!.reject(Object.assign(new Error('GetPortfolio failed'), { kind: 'unavailable' }));
+    await settle();
+    expect(a.events.filter((e) => e.kind === 'data' || e.kind === 'error')).toEqual([]);
+    expect(hub.metrics().tokens.tok!.topics['portfolio:tok:acc1']!.state).toBe('pending');
+    fakes.portfolio[0]!.stream.push({ type: 'portfolio', portfolio: portfolioOf('acc1', '300') });
+    await settle();
+    expect(dataOf(a.events).map(totalOf)).toEqual(['300']);
+    expect(hub.metrics().tokens.tok!.topics['portfolio:tok:acc1']!.state).toBe('active');
+  });
+
+  it('fetches again after the stream reconnects (one at a time), but not when it only reopens for a new account', async () => {
+    const { fakes, hub, tick } = setup({ withFetch: true });
+    const a = recorder();
+    hub.subscribe('a', 'x', ['portfolio:tok:acc1'], a.on);
+    await tick();
+    fakes.fetches[0]!.resolve(portfolioOf('acc1', '100'));
+    await settle();
+    hub.subscribe('b', 'x', ['portfolio:tok:acc2'], () => {});
+    await tick();
+    expect(fakes.portfolio).toHaveLength(2);
+    expect(fakes.fetches.map((f) => f.accountId)).toEqual(['acc1', 'acc2']);
+    fakes.fetches[1]!.resolve(portfolioOf('acc2', '7'));
+    await settle();
+    const reconnect = async () => {
+      fakes.portfolio.at(-1)!.stream.fail(Object.assign(new Error('x'), { kind: 'unavailable' }));
+      await settle();
+      await tick(1000);
+    };
+    await reconnect();
+    expect(fakes.portfolio).toHaveLength(3);
+    expect(fakes.fetches.map((f) => f.accountId)).toEqual(['acc1', 'acc2', 'acc1', 'acc2']);
+    // Another reconnect while those are in flight does not pile up more calls.
+    await reconnect();
+    expect(fakes.portfolio).toHaveLength(4);
+    expect(fakes.fetches).toHaveLength(4);
+    fakes.fetches[2]!.resolve(portfolioOf('acc1', '120'));
+    await settle();
+    expect(dataOf(a.events).map(totalOf)).toEqual(['100', '120']);
+  });
+
+  it('does not publish a GetPortfolio that outlived its topic', async () => {
+    const { fakes, hub, tick } = setup({ withFetch: true });
+    const a = recorder();
+    const sub = hub.subscribe('a', 'x', ['portfolio:tok:acc1'], a.on);
+    await tick();
+    sub.close();
+    const again = recorder();
+    hub.subscribe('b', 'x', ['portfolio:tok:acc1'], again.on);
+    await settle();
+    expect(fakes.fetches).toHaveLength(2);
+    fakes.fetches[0]!.resolve(portfolioOf('acc1', '1'));
+    fakes.fetches[1]!.resolve(portfolioOf('acc1', '2'));
+    await settle();
+    expect(dataOf(a.events)).toEqual([]);
+    expect(dataOf(again.events).map(totalOf)).toEqual(['2']);
   });
 });

@@ -1,10 +1,12 @@
 import 'server-only';
 // One hub per process: one upstream per token (more only past 300 subscriptions), ref-counted topics shared
 // by every viewer, latest value + short history per topic, reconnects that resubscribe what is still wanted.
-import type { MarketDataEvent, PortfolioStreamEvent, PositionsStreamEvent } from '@/lib/tinvest/dto';
+// Account topics start from a full snapshot: merged positions, or a GetPortfolio when the stream has sent nothing yet.
+import type { MarketDataEvent, PortfolioDto, PortfolioStreamEvent, PositionsDto, PositionsStreamEvent } from '@/lib/tinvest/dto';
 import type { MarketDataSubscription } from '@/lib/tinvest/market-data-stream';
 import type { BackoffOptions } from './backoff';
 import { createMemoryBroker, type Broker } from './broker';
+import { mergePositions } from './merge-positions';
 import { systemClock, type Clock, type TimerHandle } from './clock';
 import type { HubDataEvent, HubErrorCode, HubErrorEvent, HubEvent, HubPayload, HubStatusEvent } from './dto';
 import { CANDLE_INTERVALS, candleIntervalOf, isMarketTopic, parseTopic, type AccountTopic, type MarketTopic, type Topic } from './topics';
@@ -22,6 +24,11 @@ export interface HubUpstreams {
   openPositionsStream(tokenId: string, accountIds: string[]): ClosableStream<PositionsStreamEvent> | Promise<ClosableStream<PositionsStreamEvent>>;
   /** MarketDataStream connections this token may hold (its user's §5.2 budget share). Default 1. */
   streamLimitFor?(tokenId: string): number;
+  /**
+   * A unary GetPortfolio: PortfolioStream sends nothing until the portfolio changes, so a new portfolio topic
+   * (and every one after a reconnect) starts from this snapshot. Without it such topics start empty.
+   */
+  fetchPortfolio?(tokenId: string, accountId: string): Promise<PortfolioDto>;
 }
 
 export interface HubOptions extends HubUpstreams {
@@ -101,6 +108,14 @@ interface TopicState {
   floor: number;
   upstream: MarketUpstream | null;
   retryTimer: TimerHandle | undefined;
+  /** Positions topics: initial_positions with every change since folded in (null until initial_positions). */
+  positions: PositionsDto | null;
+  /** Positions topics: `positions` as an initial_positions data event, built on demand, dropped on each change. */
+  snapshot: HubDataEvent | null;
+  /** Portfolio topics: portfolio events from the stream, to tell whether one arrived during a GetPortfolio. */
+  streamEvents: number;
+  /** Portfolio topics: a GetPortfolio is in flight (one per topic, however many viewers). */
+  fetching: boolean;
 }
 
 type SubscriptionKind = MarketDataSubscription['kind'];
@@ -129,6 +144,8 @@ interface AccountUpstream {
   /** The account list of the stream now open (server-side streams cannot change mid-stream, §5.6). */
   openedWith: string;
   graceTimer: TimerHandle | undefined;
+  /** conn.reconnects when the stream last opened: a higher count on open means a reconnect after a fault. */
+  reconnectsSeen: number;
 }
 
 interface TokenState {
@@ -487,12 +504,19 @@ export function createHub(options: HubOptions): Hub {
       name: kind,
       openedWith: wanted,
       graceTimer: undefined,
+      reconnectsSeen: 0,
       conn: new UpstreamConnection({
         open: () => {
           const ids = upstream.openedWith.split(',');
           return kind === 'portfolio' ? options.openPortfolioStream(token.tokenId, ids) : options.openPositionsStream(token.tokenId, ids);
         },
-        onOpen: () => {},
+        onOpen: () => {
+          // Changes made while the stream was down will not be sent again: fetch fresh portfolios.
+          // (PositionsStream resends initial_positions itself; a restart for a new account list is no reconnect.)
+          if (upstream.conn.reconnects === upstream.reconnectsSeen) return;
+          upstream.reconnectsSeen = upstream.conn.reconnects;
+          if (kind === 'portfolio') for (const topic of token.topics.values()) if (topic.topic.kind === 'portfolio') fetchPortfolio(topic);
+        },
         onEvent: (event) => onAccountEvent(token, kind, event),
         onStatus: (status) => publishStatus(token, kind, status),
         clock,
@@ -534,22 +558,54 @@ export function createHub(options: HubOptions): Hub {
         return;
       case 'portfolio': {
         const topic = topicOf(event.portfolio.accountId);
-        if (topic) publishData(topic, event);
+        if (!topic) return;
+        topic.streamEvents++;
+        publishData(topic, event);
         return;
       }
       case 'initial_positions': {
         const topic = topicOf(event.positions.accountId);
-        if (topic) publishData(topic, event);
+        if (!topic) return;
+        publishData(topic, event);
+        topic.positions = event.positions;
+        topic.snapshot = topic.latest;
         return;
       }
       case 'position': {
         const topic = topicOf(event.change.accountId);
-        if (topic) publishData(topic, event);
+        if (!topic) return;
+        publishData(topic, event);
+        // A change before any initial_positions cannot make a full picture; the next initial_positions will.
+        if (topic.positions) topic.positions = mergePositions(topic.positions, event.change);
+        topic.snapshot = null;
         return;
       }
       default:
         return;
     }
+  };
+
+  /** One GetPortfolio per topic at a time; published unless the stream sent a portfolio meanwhile. Failures publish nothing. */
+  const fetchPortfolio = (topic: TopicState) => {
+    const fetch = options.fetchPortfolio;
+    if (!fetch || topic.fetching) return;
+    const { tokenId, accountId } = topic.topic as AccountTopic;
+    const before = topic.streamEvents;
+    topic.fetching = true;
+    const current = () => tokens.get(topic.token.tokenId) === topic.token && topic.token.topics.get(topic.key) === topic;
+    Promise.resolve()
+      .then(() => fetch(tokenId, accountId))
+      .then(
+        (portfolio) => {
+          topic.fetching = false;
+          if (!current() || topic.streamEvents !== before || topic.state === 'failed') return;
+          publishData(topic, { type: 'portfolio', portfolio });
+        },
+        () => {
+          // The stream still delivers changes; the topic just has no snapshot until one comes.
+          topic.fetching = false;
+        },
+      );
   };
 
   // ---- references ------------------------------------------------------------------------------------
@@ -572,9 +628,14 @@ export function createHub(options: HubOptions): Hub {
         floor: seq,
         upstream: null,
         retryTimer: undefined,
+        positions: null,
+        snapshot: null,
+        streamEvents: 0,
+        fetching: false,
       };
       token.topics.set(key, state);
       scheduleFlush(token);
+      if (topic.kind === 'portfolio') fetchPortfolio(state);
     }
     state.refs++;
     state.viewers.set(viewerKey, (state.viewers.get(viewerKey) ?? 0) + 1);
@@ -593,16 +654,30 @@ export function createHub(options: HubOptions): Hub {
     scheduleFlush(token);
   };
 
+  /**
+   * What a subscriber starts from: the latest event, or for positions the merged positions as an
+   * initial_positions event (the latest event there is only the last change). Its seq is taken when it is
+   * built, after every change it contains, so a resume from it replays exactly the later changes.
+   */
+  const startingPoint = (state: TopicState): HubDataEvent | null => {
+    if (state.topic.kind !== 'positions') return state.latest;
+    if (!state.positions) return null;
+    state.snapshot ??= { kind: 'data', topic: state.key, seq: ++seq, data: { type: 'initial_positions', positions: state.positions } };
+    return state.snapshot;
+  };
+
   /** Snapshot for a new subscriber, or the replay/resync a resuming one needs. */
   const deliverInitial = (state: TopicState, onEvent: (event: HubEvent) => void, resumeFrom: SubscribeOptions['resumeFrom']) => {
     if (state.error) onEvent(state.error);
     if (!resumeFrom) {
-      if (state.latest) onEvent(state.latest);
+      const start = startingPoint(state);
+      if (start) onEvent(start);
       return;
     }
     if (resumeFrom.epoch !== epoch || resumeFrom.seq < state.floor) {
       onEvent({ kind: 'resync', topic: state.key, reason: resumeFrom.epoch !== epoch ? 'epoch' : 'gap' });
-      if (state.latest) onEvent(state.latest);
+      const start = startingPoint(state);
+      if (start) onEvent(start);
       return;
     }
     const n = state.history.length;

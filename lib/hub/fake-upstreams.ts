@@ -1,5 +1,5 @@
 // Test doubles for the hub's upstream factory: in-memory streams that record requests and take pushed events.
-import type { MarketDataEvent, PortfolioStreamEvent, PositionsStreamEvent, SubscriptionStatusName } from '@/lib/tinvest/dto';
+import type { MarketDataEvent, PortfolioDto, PortfolioStreamEvent, PositionsStreamEvent, SubscriptionStatusName } from '@/lib/tinvest/dto';
 import type { MarketDataSubscription } from '@/lib/tinvest/market-data-stream';
 import type { HubUpstreams, MarketStreamLike } from './create-hub';
 
@@ -125,17 +125,29 @@ export interface FakeUpstreams extends HubUpstreams {
   market: FakeMarketStream[];
   portfolio: { tokenId: string; accountIds: string[]; stream: FakeStream<PortfolioStreamEvent> }[];
   positions: { tokenId: string; accountIds: string[]; stream: FakeStream<PositionsStreamEvent> }[];
+  /** GetPortfolio calls (with `fetchPortfolio: true`), each answered by the test through resolve/reject. */
+  fetches: PendingFetch[];
   /** Streams not yet closed. */
   open(): FakeMarketStream[];
 }
 
-/** Upstreams that answer every subscription with `answer` (default: success). */
-export function createFakeUpstreams(options: { streamLimit?: number; answer?: ((instrumentId: string, s: MarketDataSubscription) => SubscriptionStatusName) | null } = {}): FakeUpstreams {
+export interface PendingFetch {
+  tokenId: string;
+  accountId: string;
+  resolve(portfolio: PortfolioDto): void;
+  reject(error: unknown): void;
+}
+
+/** Upstreams that answer every subscription with `answer` (default: success); GetPortfolio only with `fetchPortfolio`. */
+export function createFakeUpstreams(
+  options: { streamLimit?: number; answer?: ((instrumentId: string, s: MarketDataSubscription) => SubscriptionStatusName) | null; fetchPortfolio?: boolean } = {},
+): FakeUpstreams {
   const answer = options.answer === undefined ? () => 'success' as const : options.answer;
   const fakes: FakeUpstreams = {
     market: [],
     portfolio: [],
     positions: [],
+    fetches: [],
     open: () => fakes.market.filter((s) => !s.closed),
     openMarketStream(tokenId) {
       const stream = new FakeMarketStream(tokenId, answer);
@@ -154,6 +166,9 @@ export function createFakeUpstreams(options: { streamLimit?: number; answer?: ((
     },
     streamLimitFor: () => options.streamLimit ?? 1,
   };
+  if (options.fetchPortfolio) {
+    fakes.fetchPortfolio = (tokenId, accountId) => new Promise<PortfolioDto>((resolve, reject) => fakes.fetches.push({ tokenId, accountId, resolve, reject }));
+  }
   return fakes;
 }
 

@@ -13,6 +13,8 @@ export function tinvestUpstreams(
     openMarketStream: async (tokenId) => (await clientFor(tokenId)).marketDataStream({ pingDelayMs }),
     openPortfolioStream: async (tokenId, accountIds) => (await clientFor(tokenId)).portfolioStream({ accountIds, pingDelayMs }),
     openPositionsStream: async (tokenId, accountIds) => (await clientFor(tokenId)).positionsStream({ accountIds, withInitialPositions: true, pingDelayMs }),
+    // PortfolioStream sends a portfolio only on change: GetPortfolio (the same PortfolioResponse) gives the first one.
+    fetchPortfolio: async (tokenId, accountId) => (await clientFor(tokenId)).getPortfolio({ accountId }),
     streamLimitFor: options.streamLimitFor,
   };
 }

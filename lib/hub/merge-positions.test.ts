@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import type { PositionsChangeDto, PositionsDto, SecurityBalanceDto } from '@/lib/tinvest/dto';
+import { mergePositions } from './merge-positions';
+
+const money = (amount: string, currency = 'RUB') => ({ amount, currency });
+const balance = (instrumentUid: string, units: string, blocked = '0', positionUid = `p-${instrumentUid}`): SecurityBalanceDto => ({ instrumentUid, positionUid, figi: '', ticker: '', classCode: '', instrumentType: 'share', balance: units, blocked });
+const base: PositionsDto = { accountId: 'a', money: [money('100'), money('0', 'USD')], blocked: [money('5')], securities: [balance('s1', '10'), balance('s2', '3')], futures: [], options: [], limitsLoadingInProgress: false };
+const change = (c: Partial<PositionsChangeDto>): PositionsChangeDto => ({ accountId: 'a', at: null, money: [], securities: [], futures: [], options: [], ...c });
+
+describe('mergePositions', () => {
+  it('replaces changed entries with their new values, keeps the rest, and leaves the input alone', () => {
+    const snapshot = structuredClone(base);
+    const next = mergePositions(base, change({ money: [{ available: money('99.999999999'), blocked: money('0') }], securities: [balance('s2', '4', '1')] }));
+    expect(next).toEqual({ ...base, money: [money('99.999999999'), money('0', 'USD')], blocked: [], securities: [balance('s1', '10'), balance('s2', '4', '1')] });
+    expect(base).toEqual(snapshot);
+  });
+
+  it('drops a balance that went to zero, adds a new one, and lists a new currency only when it holds something', () => {
+    const next = mergePositions(
+      base,
+      change({
+        money: [{ available: money('0', 'EUR'), blocked: null }, { available: money('1', 'CNY'), blocked: money('2', 'CNY') }, { available: money('0', 'USD'), blocked: null }],
+        securities: [balance('s1', '0', '0'), balance('s3', '1')],
+        futures: [balance('', '2', '0', 'fut-1')],
+      }),
+    );
+    expect(next.money).toEqual([money('100'), money('0', 'USD'), money('1', 'CNY')]);
+    expect(next.blocked).toEqual([money('5'), money('2', 'CNY')]);
+    expect(next.securities).toEqual([balance('s2', '3'), balance('s3', '1')]);
+    expect(mergePositions(next, change({ futures: [balance('', '0', '0', 'fut-1')] })).futures).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+// Folds a PositionsStream change into an account's positions. Pure; safe in client and server.
+// A change (PositionData) carries only what changed, each entry with its new absolute values, not deltas:
+// money as available + blocked per currency, securities/futures/options as balance + blocked per instrument.
+import { decimalToNanos } from '@/lib/money';
+import type { MoneyDto, PositionsChangeDto, PositionsDto, SecurityBalanceDto } from '@/lib/tinvest/dto';
+
+const isZero = (amount: string | undefined) => amount === undefined || decimalToNanos(amount) === 0n;
+
+/** The instrument a balance belongs to; T-Invest fills all three, older payloads may lack the uids. */
+const balanceKey = (b: SecurityBalanceDto) => b.instrumentUid || b.positionUid || b.figi;
+
+/** Replaces (or appends) the entry with the same key in place; `next === null` removes it. */
+function upsert<T>(list: T[], key: string, keyOf: (item: T) => string, next: T | null): T[] {
+  const at = list.findIndex((item) => keyOf(item) === key);
+  if (at < 0) return next === null ? list : [...list, next];
+  return next === null ? [...list.slice(0, at), ...list.slice(at + 1)] : list.map((item, i) => (i === at ? next : item));
+}
+
+function applyBalances(list: SecurityBalanceDto[], changes: SecurityBalanceDto[]): SecurityBalanceDto[] {
+  let out = list;
+  // A balance that went to zero (sold out, unblocked) leaves the list, as GetPositions would show it.
+  for (const change of changes) out = upsert(out, balanceKey(change), balanceKey, isZero(change.balance) && isZero(change.blocked) ? null : change);
+  return out;
+}
+
+/** The positions after `change`; returns a new object and leaves `positions` untouched. */
+export function mergePositions(positions: PositionsDto, change: PositionsChangeDto): PositionsDto {
+  let money = positions.money;
+  let blocked = positions.blocked;
+  const byCurrency = (m: MoneyDto) => m.currency;
+  for (const entry of change.money) {
+    const currency = entry.available?.currency || entry.blocked?.currency;
+    if (!currency) continue;
+    const available = entry.available ?? { amount: '0', currency };
+    const held = money.some((m) => m.currency === currency);
+    // Currencies stay listed once held (GetPositions lists a zero balance); a new one appears only when non-zero.
+    if (held || !isZero(available.amount) || !isZero(entry.blocked?.amount)) money = upsert(money, currency, byCurrency, available);
+    blocked = upsert(blocked, currency, byCurrency, entry.blocked && !isZero(entry.blocked.amount) ? entry.blocked : null);
+  }
+  return {
+    ...positions,
+    money,
+    blocked,
+    securities: applyBalances(positions.securities, change.securities),
+    futures: applyBalances(positions.futures, change.futures),
+    options: applyBalances(positions.options, change.options),
+  };
+}
