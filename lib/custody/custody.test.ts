@@ -432,6 +432,61 @@ describe('replace and retire', () => {
   });
 });
 
+describe('a replace racing a deposit of the same value', () => {
+  /** A fresh emulator: the spare one has tokens revoked by earlier tests. */
+  let racer: TinvestEmulator;
+  beforeAll(async () => {
+    racer = await startTinvestEmulator({ tickIntervalMs: 50 });
+  });
+  afterAll(() => racer.close());
+
+  // The deposit goes through its own emulator, the replace through the shared one, so each side's
+  // timing can be steered: both verifications wait (so both pass the "value already stored?"
+  // check before either writes), and the loser's waits longer.
+  it.each([
+    ['deposit', 'deposit, replace'],
+    ['deposit', 'replace, deposit'],
+    ['replace', 'deposit, replace'],
+    ['replace', 'replace, deposit'],
+  ])('the %s wins, the other gets the duplicate outcome (Promise.all of %s)', async (winner, started) => {
+    const { token } = await deposit(owner, DEMO_TOKENS.readonly);
+    emu.control.delay({ method: 'GetInfo', ms: winner === 'replace' ? 100 : 400 });
+    racer.control.delay({ method: 'GetInfo', ms: winner === 'deposit' ? 100 : 400 });
+    const depositing = () => m.deposit(admin, { label: 'Deposited', value: DEMO_TOKENS.fullAccess, endpoint: { kind: 'custom', address: racer.address } });
+    const replacing = () => m.replace(owner, token.id, { value: DEMO_TOKENS.fullAccess });
+    const [deposited, replaced] =
+      started === 'deposit, replace'
+        ? await Promise.allSettled([depositing(), replacing()])
+        : await Promise.allSettled([replacing(), depositing()]).then(([r, d]) => [d, r] as const);
+    seen.push(JSON.stringify([deposited, replaced]));
+    expect(deposited.status).toBe('fulfilled');
+    const depositResult = (deposited as PromiseFulfilledResult<Awaited<ReturnType<typeof depositing>>>).value;
+    const holders = await m.db().token.findMany({ where: { fingerprint: { not: null } }, select: { id: true, label: true, kind: true }, orderBy: { createdAt: 'asc' } });
+    if (winner === 'replace') {
+      // The deposit answers with the replaced entry, as for any known value; nothing new is stored.
+      expect(replaced.status).toBe('fulfilled');
+      expect(depositResult).toMatchObject({ duplicate: true, token: { id: token.id, label: 'Main', kind: 'full_access' } });
+      expect(holders).toEqual([{ id: token.id, label: 'Main', kind: 'full_access' }]);
+      expect(await m.db().tokenVersion.count()).toBe(1);
+      expect(await auditActions()).toEqual(['token.deposited', 'token.replaced']);
+    } else {
+      // The replace is a clean 409 naming the entry that holds the value; the token it meant to
+      // replace is untouched: same value and accounts, no history, no audit record.
+      expect(depositResult.duplicate).toBe(false);
+      const error = await failure(Promise.reject((replaced as PromiseRejectedResult).reason));
+      expect(error.status).toBe(409);
+      expect(error.message).toContain('“Deposited”');
+      expect(holders).toEqual([
+        { id: token.id, label: 'Main', kind: 'readonly' },
+        { id: depositResult.token.id, label: 'Deposited', kind: 'full_access' },
+      ]);
+      expect(await m.getToken(owner, token.id)).toMatchObject({ masked: token.masked, accounts: token.accounts, history: [] });
+      expect(await m.db().tokenVersion.count()).toBe(0);
+      expect(await auditActions()).toEqual(['token.deposited', 'token.deposited']);
+    }
+  });
+});
+
 describe('health checks', () => {
   it('marks a revoked token invalid at once', async () => {
     const { token } = await deposit(owner, DEMO_TOKENS.accountScoped, { endpoint: { kind: 'custom', address: spare.address } });

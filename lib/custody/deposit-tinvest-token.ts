@@ -74,7 +74,8 @@ export async function verificationColumns(verification: LiveVerification, now: D
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
+/** True for Prisma's unique-constraint violation (P2002). */
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 

@@ -5,11 +5,18 @@ import { AppError } from '../errors';
 import { maskToken } from '../vault';
 import { sealTokenValue, tokenFingerprint } from '../vault/runtime';
 import type { EndpointKind, TokenDto } from './dto';
-import { accountRows, tinvestUserHash, verificationColumns, verifySubmittedValue } from './deposit-tinvest-token';
+import { accountRows, isUniqueViolation, tinvestUserHash, verificationColumns, verifySubmittedValue } from './deposit-tinvest-token';
 import { findVisibleToken } from './find-token';
 import { assertCan, mutateToken, type Actor } from './mutate-token';
 import { replaceValueSchema } from './schema';
 import { db } from '../db';
+
+/** Throws 409 naming the entry that already holds this value (this token or another). */
+async function assertValueFree(id: string, fingerprint: string): Promise<void> {
+  const holder = await db().token.findUnique({ where: { fingerprint }, select: { id: true, label: true } });
+  if (holder?.id === id) throw new AppError('conflict', 'This is the value already stored for this token.');
+  if (holder) throw new AppError('conflict', `This value is already stored as “${holder.label}”.`);
+}
 
 /** Swaps in a new value for the same T-Invest user; an invalid token becomes active again. */
 export async function replaceTokenValue(viewer: Actor, id: string, input: { value: string }): Promise<TokenDto> {
@@ -18,9 +25,7 @@ export async function replaceTokenValue(viewer: Actor, id: string, input: { valu
   const row = await findVisibleToken(viewer, id);
   if (row.state === 'retired') throw new AppError('conflict', 'This token was retired. Deposit the new value as a new token.');
   const fingerprint = await tokenFingerprint(value);
-  const holder = await db().token.findUnique({ where: { fingerprint }, select: { id: true, label: true } });
-  if (holder?.id === id) throw new AppError('conflict', 'This is the value already stored for this token.');
-  if (holder) throw new AppError('conflict', `This value is already stored as “${holder.label}”.`);
+  await assertValueFree(id, fingerprint);
 
   const verification = await verifySubmittedValue(viewer, value, { kind: row.endpointKind as EndpointKind, address: row.endpointAddress }, { tokenId: id, replace: true });
   const storedHash = (row.userInfo as { userIdHash?: string } | null)?.userIdHash;
@@ -31,26 +36,33 @@ export async function replaceTokenValue(viewer: Actor, id: string, input: { valu
   const now = new Date();
   const columns = await verificationColumns(verification, now);
   const masked = maskToken(value);
-  return mutateToken(viewer, id, async (tx, current) => {
-    if (current.state === 'retired') throw new AppError('conflict', 'This token was retired meanwhile.');
-    await tx.tokenVersion.create({
-      data: { tokenId: id, masked: current.masked, depositedAt: current.versions[0]?.replacedAt ?? current.createdAt, replacedAt: now, replacedById: viewer.id },
+  try {
+    return await mutateToken(viewer, id, async (tx, current) => {
+      if (current.state === 'retired') throw new AppError('conflict', 'This token was retired meanwhile.');
+      await tx.tokenVersion.create({
+        data: { tokenId: id, masked: current.masked, depositedAt: current.versions[0]?.replacedAt ?? current.createdAt, replacedAt: now, replacedById: viewer.id },
+      });
+      await tx.tokenAccount.deleteMany({ where: { tokenId: id } });
+      await tx.token.update({
+        where: { id },
+        data: {
+          ...columns,
+          masked,
+          fingerprint,
+          sealed,
+          kekVersion,
+          lastUsedAt: now,
+          ...(current.state === 'invalid' ? { state: 'active' } : {}),
+          invalidSince: null,
+          accounts: { create: accountRows(verification) },
+        },
+      });
+      return { action: 'token.replaced', details: { from: current.masked, to: masked, kind: verification.kind } };
     });
-    await tx.tokenAccount.deleteMany({ where: { tokenId: id } });
-    await tx.token.update({
-      where: { id },
-      data: {
-        ...columns,
-        masked,
-        fingerprint,
-        sealed,
-        kekVersion,
-        lastUsedAt: now,
-        ...(current.state === 'invalid' ? { state: 'active' } : {}),
-        invalidSince: null,
-        accounts: { create: accountRows(verification) },
-      },
-    });
-    return { action: 'token.replaced', details: { from: current.masked, to: masked, kind: verification.kind } };
-  });
+  } catch (error) {
+    // A deposit (or another replace) stored the same value after our check: the unique fingerprint
+    // refused our write and the transaction rolled back whole. Answer as for a value already stored.
+    if (isUniqueViolation(error)) await assertValueFree(id, fingerprint);
+    throw error;
+  }
 }
