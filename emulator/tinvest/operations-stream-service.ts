@@ -1,8 +1,9 @@
 // OperationsStreamService: a subscription result first, then a message only when an account changes; pings between.
+// PortfolioStream sends the whole portfolio on a change; PositionsStream only the entries that changed.
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { OperationsStreamService, PortfolioSubscriptionStatus, PositionsAccountSubscriptionStatus } from '@/lib/tinvest/gen/operations_pb';
 import { pingDelay, type EmulatorContext } from './context';
-import { buildPortfolio, buildPositionData, buildPositions } from './portfolio';
+import { buildPortfolio, buildPositionData, buildPositions, seenPositions, type PositionsSeen } from './portfolio';
 import { serverStream, type Caller, type Handler } from './rpc';
 import type { StreamSession } from './stream-session';
 
@@ -58,15 +59,19 @@ export function operationsStreamHandlers(ctx: EmulatorContext): Handler[] {
           },
         },
       });
-      if (req.withInitialPositions) {
-        for (const [id, good] of ok) {
-          const account = ctx.state.accounts.get(id);
-          if (good && account) out.send({ payload: { case: 'initialPositions', value: buildPositions(ctx, account) } });
-        }
+      // Changes are relative to what this stream has shown: the positions at subscription.
+      const seen = new Map<string, PositionsSeen>();
+      for (const [id, good] of ok) {
+        const account = ctx.state.accounts.get(id);
+        if (!good || !account) continue;
+        seen.set(id, seenPositions(ctx, account));
+        if (req.withInitialPositions) out.send({ payload: { case: 'initialPositions', value: buildPositions(ctx, account) } });
       }
       keepAlive(ctx, out, req.pingSettings?.pingDelayMs, (accountId) => {
         const account = ctx.state.accounts.get(accountId);
-        if (account && ok.get(accountId)) out.send({ payload: { case: 'position', value: buildPositionData(ctx, account) } });
+        const shown = seen.get(accountId);
+        const change = account && shown ? buildPositionData(ctx, account, shown) : null;
+        if (change) out.send({ payload: { case: 'position', value: change } });
       });
     }),
   ];

@@ -164,15 +164,46 @@ export function buildPositions(ctx: EmulatorContext, account: AccountState): Pos
   });
 }
 
-/** PositionsStream's change message. */
-export function buildPositionData(ctx: EmulatorContext, account: AccountState): PositionData {
+/** An account's position entries as PositionsStream compares them: key (`money:RUB`, `security:<uid>`) → values. */
+export type PositionsSeen = Map<string, string>;
+
+function positionEntries(ctx: EmulatorContext, account: AccountState) {
+  const cash = [...account.money].map(([c, v]) => {
+    const blocked = account.blockedMoney.get(c) ?? 0n;
+    return { key: `money:${c}`, values: `${v - blocked}/${blocked}`, entry: create(PositionsMoneySchema, { availableValue: money(v - blocked, c), blockedValue: money(blocked, c) }) };
+  });
+  const held = securities(ctx, account).map((entry) => ({ key: `security:${entry.instrumentUid}`, values: `${entry.balance}/${entry.blocked}`, entry }));
+  return { cash, held };
+}
+
+/** What a PositionsStream has told its client so far: the account's entries now. */
+export function seenPositions(ctx: EmulatorContext, account: AccountState): PositionsSeen {
+  const { cash, held } = positionEntries(ctx, account);
+  return new Map([...cash, ...held].map((e) => [e.key, e.values]));
+}
+
+/**
+ * PositionsStream's change message. Like T-Invest's, it carries only the entries that changed since `seen`
+ * (which it updates), each with its new absolute values; a security no longer held comes with balance 0.
+ * Null when nothing the stream shows changed.
+ */
+export function buildPositionData(ctx: EmulatorContext, account: AccountState, seen: PositionsSeen): PositionData | null {
+  const { cash, held } = positionEntries(ctx, account);
+  const changedMoney = cash.filter((e) => seen.get(e.key) !== e.values);
+  const changedSecurities = held.filter((e) => seen.get(e.key) !== e.values).map((e) => e.entry);
+  const now = new Set(held.map((e) => e.key));
+  for (const key of seen.keys()) {
+    if (!key.startsWith('security:') || now.has(key)) continue;
+    const inst = ctx.state.instrument(key.slice('security:'.length));
+    if (inst) changedSecurities.push(create(PositionsSecuritiesSchema, { figi: inst.figi, blocked: 0n, balance: 0n, positionUid: inst.positionUid, instrumentUid: inst.uid, ticker: inst.ticker, classCode: inst.classCode, exchangeBlocked: false, instrumentType: inst.kind }));
+    seen.delete(key);
+  }
+  for (const e of [...cash, ...held]) seen.set(e.key, e.values);
+  if (changedMoney.length === 0 && changedSecurities.length === 0) return null;
   return create(PositionDataSchema, {
     accountId: account.id,
-    money: [...account.money].map(([c, v]) => {
-      const blocked = account.blockedMoney.get(c) ?? 0n;
-      return create(PositionsMoneySchema, { availableValue: money(v - blocked, c), blockedValue: money(blocked, c) });
-    }),
-    securities: securities(ctx, account),
+    money: changedMoney.map((e) => e.entry),
+    securities: changedSecurities,
     futures: [],
     options: [],
     date: timestampFromMs(ctx.now()),

@@ -4,7 +4,7 @@ import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CandleInterval, MarketDataService, MarketDataStreamService, SubscriptionAction, SubscriptionInterval, SubscriptionStatus, type MarketDataResponse } from '@/lib/tinvest/gen/marketdata_pb';
 import { InstrumentIdType, InstrumentsService } from '@/lib/tinvest/gen/instruments_pb';
-import { OperationsService, OperationsStreamService, type PortfolioStreamResponse } from '@/lib/tinvest/gen/operations_pb';
+import { OperationsService, OperationsStreamService, type PortfolioStreamResponse, type PositionsStreamResponse } from '@/lib/tinvest/gen/operations_pb';
 import { OrderDirection, OrdersService, OrderType } from '@/lib/tinvest/gen/orders_pb';
 import { SandboxService } from '@/lib/tinvest/gen/sandbox_pb';
 import { AccessLevel, UsersService } from '@/lib/tinvest/gen/users_pb';
@@ -291,6 +291,33 @@ describe('sandbox flow', () => {
     await sandbox.ok(SandboxService.method.closeSandboxAccount, { accountId });
     const { accounts } = await sandbox.ok(SandboxService.method.getSandboxAccounts, {});
     expect(accounts.map((a) => a.id)).not.toContain(accountId);
+  });
+});
+
+describe('sandbox positions stream', () => {
+  it('sends initial positions, then only the entries that changed, with a sold-out security at balance 0', async () => {
+    const { accountId } = await sandbox.ok(SandboxService.method.openSandboxAccount, { name: 'positions' });
+    await sandbox.ok(SandboxService.method.sandboxPayIn, { accountId, amount: { currency: 'rub', units: 100_000n, nano: 0 } });
+    const stream = sandbox.serverStream(OperationsStreamService.method.positionsStream, { accounts: [accountId], withInitialPositions: true });
+    const changes = (all: PositionsStreamResponse[]) => all.filter((m) => m.payload.case === 'position').map((m) => (m.payload.case === 'position' ? m.payload.value : null)!);
+    const three = until<PositionsStreamResponse>(stream, (all) => changes(all).length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sandbox.ok(SandboxService.method.postSandboxOrder, { accountId, instrumentId: 'SBER_TQBR', quantity: 2n, direction: OrderDirection.BUY, orderType: OrderType.MARKET });
+    await sandbox.ok(SandboxService.method.postSandboxOrder, { accountId, instrumentId: 'SBER_TQBR', quantity: 2n, direction: OrderDirection.SELL, orderType: OrderType.MARKET });
+    await sandbox.ok(SandboxService.method.sandboxPayIn, { accountId, amount: { currency: 'rub', units: 1n, nano: 0 } });
+    const all = await three;
+    stream.cancel();
+    expect(all.map((m) => m.payload.case).slice(0, 2)).toEqual(['subscriptions', 'initialPositions']);
+    const initial = all[1]!.payload.case === 'initialPositions' ? all[1]!.payload.value : null;
+    expect(initial?.money.map((m) => [m.currency, m.units])).toEqual([['rub', 100_000n]]);
+    const [bought, sold, paid] = changes(all);
+    expect(bought!.securities.map((p) => [p.ticker, p.balance, p.blocked])).toEqual([['SBER', 20n, 0n]]);
+    expect(bought!.money.map((m) => m.availableValue?.currency)).toEqual(['rub']);
+    expect(sold!.securities.map((p) => [p.ticker, p.balance, p.blocked])).toEqual([['SBER', 0n, 0n]]);
+    // Only cash moved: no securities in the change.
+    expect(paid!.securities).toEqual([]);
+    expect(paid!.money).toHaveLength(1);
+    await sandbox.ok(SandboxService.method.closeSandboxAccount, { accountId });
   });
 });
 
