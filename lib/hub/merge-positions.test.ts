@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PositionsChangeDto, PositionsDto, SecurityBalanceDto } from '@/lib/tinvest/dto';
-import { mergePositions } from './merge-positions';
+import { mergePositions, nextTopicValue } from './merge-positions';
 
 const money = (amount: string, currency = 'RUB') => ({ amount, currency });
 const balance = (instrumentUid: string, units: string, blocked = '0', positionUid = `p-${instrumentUid}`): SecurityBalanceDto => ({ instrumentUid, positionUid, figi: '', ticker: '', classCode: '', instrumentType: 'share', balance: units, blocked });
@@ -28,5 +28,18 @@ describe('mergePositions', () => {
     expect(next.blocked).toEqual([money('5'), money('2', 'CNY')]);
     expect(next.securities).toEqual([balance('s2', '3'), balance('s3', '1')]);
     expect(mergePositions(next, change({ futures: [balance('', '0', '0', 'fut-1')] })).futures).toEqual([]);
+  });
+});
+
+describe('nextTopicValue', () => {
+  it('folds changes into held positions, and lets a later snapshot replace them rather than merge', () => {
+    const held = nextTopicValue(undefined, { type: 'initial_positions', positions: base });
+    const changed = nextTopicValue(held, { type: 'position', change: change({ securities: [balance('s1', '12')] }) });
+    expect(changed).toEqual({ type: 'initial_positions', positions: { ...base, securities: [balance('s1', '12'), balance('s2', '3')] } });
+    const snapshot: PositionsDto = { ...base, money: [money('1')], blocked: [], securities: [balance('s9', '1')] };
+    expect(nextTopicValue(changed, { type: 'initial_positions', positions: snapshot })).toEqual({ type: 'initial_positions', positions: snapshot });
+    // A change with nothing to fold into stays what it is.
+    const lone = { type: 'position' as const, change: change({ securities: [balance('s1', '1')] }) };
+    expect(nextTopicValue(undefined, lone)).toBe(lone);
   });
 });

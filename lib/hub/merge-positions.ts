@@ -3,6 +3,7 @@
 // money as available + blocked per currency, securities/futures/options as balance + blocked per instrument.
 import { decimalToNanos } from '@/lib/money';
 import type { MoneyDto, PositionsChangeDto, PositionsDto, SecurityBalanceDto } from '@/lib/tinvest/dto';
+import type { HubPayload } from './dto';
 
 const isZero = (amount: string | undefined) => amount === undefined || decimalToNanos(amount) === 0n;
 
@@ -45,4 +46,15 @@ export function mergePositions(positions: PositionsDto, change: PositionsChangeD
     futures: applyBalances(positions.futures, change.futures),
     options: applyBalances(positions.options, change.options),
   };
+}
+
+/**
+ * A topic's value after a data event, for holders of whole positions (the browser's live store): an
+ * initial_positions snapshot replaces what is held, a change folds into held positions; anything else replaces.
+ */
+export function nextTopicValue(held: HubPayload | undefined, data: HubPayload): HubPayload {
+  if (data.type === 'position' && held?.type === 'initial_positions' && held.positions.accountId === data.change.accountId) {
+    return { type: 'initial_positions', positions: mergePositions(held.positions, data.change) };
+  }
+  return data;
 }

@@ -2,10 +2,12 @@
 // The browser half of live data: one EventSource per page, multiplexing every topic the page's
 // components ask for; values, errors and the connection state live here, outside React.
 import type { HubDataEvent, HubErrorEvent, HubPayload, HubResyncEvent, HubStatusEvent } from '@/lib/hub/dto';
+import { nextTopicValue } from '@/lib/hub/merge-positions';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
 export interface LiveValue {
+  /** The latest event's payload; for positions topics, the whole positions (changes folded into the last snapshot). */
   value: HubPayload;
   /** Epoch ms when the browser received it. */
   receivedAt: number;
@@ -187,7 +189,8 @@ export class LiveStore {
 
   private onData(event: HubDataEvent) {
     this.errors.delete(event.topic);
-    this.values.set(event.topic, { value: event.data, receivedAt: Date.now() });
+    // An initial_positions snapshot (first, after resync or an upstream reconnect) replaces; changes fold into it.
+    this.values.set(event.topic, { value: nextTopicValue(this.values.get(event.topic)?.value, event.data), receivedAt: Date.now() });
     this.notify(event.topic);
   }
 
