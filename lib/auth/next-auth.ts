@@ -8,6 +8,7 @@ import { env } from '../env';
 import { isAppError } from '../errors';
 import { logger } from '../log';
 import { findViewer, type Viewer } from './find-viewer';
+import { clientAddress } from './client-address';
 import { authSecret } from './secret';
 import { signIn } from './sign-in';
 
@@ -23,9 +24,9 @@ function authOptions(): NextAuthOptions {
       CredentialsProvider({
         name: 'Email and password',
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-        async authorize(credentials) {
+        async authorize(credentials, request) {
           try {
-            const user = await signIn(credentials);
+            const user = await signIn(credentials, { ip: clientAddress(request?.headers) });
             return { id: user.id, sessionVersion: user.sessionVersion };
           } catch (error) {
             if (isAppError(error)) throw new Error(error.message);

@@ -14,8 +14,14 @@ export interface SignedIn {
   sessionVersion: number;
 }
 
+/** Where the attempt came from, recorded with every sign-in audit record. */
+export interface SignInContext {
+  ip?: string | null;
+}
+
 /** Verifies credentials under the lockout policy; throws AppError with a safe message. */
-export async function signIn(input: unknown): Promise<SignedIn> {
+export async function signIn(input: unknown, context: SignInContext = {}): Promise<SignedIn> {
+  const ip = context.ip ?? null;
   const invalid = async () => new AppError('unauthenticated', (await errorMessages())('invalidCredentials'));
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) throw await invalid();
@@ -25,7 +31,7 @@ export async function signIn(input: unknown): Promise<SignedIn> {
   // the email itself is stored only as a keyed hash.
   const auditFailure = (locked: boolean) => {
     const emailHash = keyedHash('audit-login-email', email);
-    return recordAudit({ action: 'auth.login_failed', actor: { id: user?.id ?? null, label: `sign-in attempt ${emailHash.slice(0, 12)}` }, details: { emailHash, locked } });
+    return recordAudit({ action: 'auth.login_failed', actor: { id: user?.id ?? null, label: `sign-in attempt ${emailHash.slice(0, 12)}` }, ip, details: { emailHash, locked } });
   };
   await checkThrottle(email).catch(async (error: unknown) => {
     await auditFailure(true);
@@ -38,6 +44,6 @@ export async function signIn(input: unknown): Promise<SignedIn> {
     throw locked ?? (await invalid());
   }
   await clearFailures(email);
-  await recordAudit({ action: 'auth.login', actor: { id: user.id, label: user.email } });
+  await recordAudit({ action: 'auth.login', actor: { id: user.id, label: user.email }, ip });
   return { id: user.id, sessionVersion: user.sessionVersion };
 }
