@@ -3,6 +3,7 @@
 // minimal node:http broadcaster writing the same frame bytes to every client (mode `minimal`).
 // Each last price is stamped with `rx` (epoch ms at upstream receive) so clients can measure latency.
 import http from 'node:http';
+import v8 from 'node:v8';
 
 const [mode, emulatorPort, token, topicsCsv] = process.argv.slice(2) as ['hub' | 'minimal', string, string, string];
 const topics = topicsCsv.split(',');
@@ -36,7 +37,8 @@ async function main() {
       graceMs: 60_000,
     });
     server = http.createServer((req, res) => {
-      serveSse(req, res, { hub, viewerKey: 'bench', tokenId: 'bench', topics, authorizeTopic: () => true, maxLifetimeMs: 0 });
+      const asked = new URL(req.url ?? '/', 'http://localhost').searchParams.get('topics') ?? '';
+      serveSse(req, res, { hub, viewerKey: 'bench', tokenId: 'bench', topics: asked.split(','), authorizeTopic: () => true, maxLifetimeMs: 0 });
     });
   } else {
     const clients = new Set<http.ServerResponse>();
@@ -56,11 +58,14 @@ async function main() {
         for (const res of clients) res.write(frame);
       }
     })();
+    const quiet = new Set<http.ServerResponse>();
     server = http.createServer((req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
       res.write('retry: 3000\n\n');
-      clients.add(res);
-      res.on('close', () => clients.delete(res));
+      // Clients on topics the broadcaster does not carry (the idle-memory phase) are held but never written to.
+      const set = req.url?.includes('lastPrice:') ? clients : quiet;
+      set.add(res);
+      res.on('close', () => set.delete(res));
     });
   }
   server.maxConnections = 100_000;
@@ -70,11 +75,17 @@ async function main() {
   });
   let cpu = process.cpuUsage();
   process.on('message', (message: { type: string }) => {
+    if (message.type === 'heap') {
+      // Investigation aid: bench/fanout.ts --heap DIR asks for a snapshot before and after the idle clients connect.
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send!({ type: 'heap', file: v8.writeHeapSnapshot((message as { type: string; file: string }).file) });
+    }
     if (message.type === 'sample') {
       (globalThis as { gc?: () => void }).gc?.();
       const used = process.cpuUsage(cpu);
       cpu = process.cpuUsage();
-      process.send!({ type: 'sample', rss: process.memoryUsage().rss, cpuMicros: used.user + used.system });
+      const memory = process.memoryUsage();
+      process.send!({ type: 'sample', rss: memory.rss, heapUsed: memory.heapUsed, external: memory.external, cpuMicros: used.user + used.system });
     }
   });
 }

@@ -1,10 +1,11 @@
 // Fan-out benchmark: N SSE clients on loopback, all on the same 20 instruments, fed by the emulator
 // firehose at R last prices/s; the hub + SSE server against a minimal broadcaster, same run, same
-// bytes. Reports delivered events/s, p50/p99 upstream-receive → client-receive latency, server CPU
-// and RSS per connection (idle RSS measured on a quiet topic). Loopback only, bounded durations.
-//   npm run bench:fanout -- --clients 1000,5000 --rate 5000 --seconds 10
-import { fork, spawn } from 'node:child_process';
-import http from 'node:http';
+// bytes. Reports delivered events/s, p50/p99 upstream-receive → client-receive latency, server CPU,
+// RSS per busy connection and RSS per idle connection (clients on a quiet topic). Loopback only.
+//   npm run bench:fanout -- --clients 1000,5000 --rate 20 --seconds 10
+// Placement: with --pin (default when `taskset` exists) the server under test gets CPU 0 to itself;
+// the emulator and the client drivers share CPU 1, so client work never steals the server's core.
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -13,102 +14,113 @@ const arg = (name: string, fallback: string) => {
   return i > 0 ? process.argv[i + 1]! : fallback;
 };
 const CLIENTS = arg('clients', '1000,5000').split(',').map(Number);
-const RATE = Number(arg('rate', '5000'));
+const RATE = Number(arg('rate', '20'));
 const SECONDS = Number(arg('seconds', '10'));
-const SERVER = path.join(import.meta.dirname, 'fanout-server.ts');
+const DRIVERS = Number(arg('drivers', '2'));
+const MODES = arg('modes', 'hub,minimal').split(',') as Mode[];
+const PIN = arg('pin', hasTaskset() ? 'on' : 'off') === 'on' && os.cpus().length >= 2;
+const SKIP_IDLE = process.argv.includes('--no-idle');
+const HEAP_DIR = arg('heap', '');
+const HERE = import.meta.dirname;
+const TSX = ['--import', 'tsx'];
 
-interface Sample {
-  rss: number;
-  cpuMicros: number;
+type Mode = 'hub' | 'minimal';
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-function startServer(mode: 'hub' | 'minimal', emulatorPort: number, token: string, topics: string[]) {
-  const child = fork(SERVER, [mode, String(emulatorPort), token, topics.join(',')], { execArgv: ['--expose-gc', '--conditions=react-server', '--import', 'tsx'], stdio: 'inherit' });
-  const port = new Promise<number>((resolve) => child.on('message', (m: { type: string; port?: number }) => m.type === 'listening' && resolve(m.port!)));
-  const sample = () =>
-    new Promise<Sample>((resolve) => {
-      const on = (m: { type: string } & Sample) => {
-        if (m.type !== 'sample') return;
-        child.off('message', on);
-        resolve(m);
-      };
-      child.on('message', on);
-      child.send({ type: 'sample' });
-    });
-  return { child, port, sample };
+/** Moves a process (all its threads; threads it starts later inherit) onto one CPU. */
+function pin(child: ChildProcess, cpu: number) {
+  if (PIN && child.pid) execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(child.pid)], { stdio: 'ignore' });
 }
 
-interface Client {
-  events: number;
-  latencies: number[];
-  req: http.ClientRequest;
-}
-
-const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-
-function connect(port: number, topics: string[], sampleEvery: number): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const client: Client = { events: 0, latencies: [], req: null as unknown as http.ClientRequest };
-    client.req = http.get({ host: '127.0.0.1', port, path: `/api/stream?topics=${topics.join(',')}`, agent }, (res) => {
-      res.setEncoding('utf8');
-      let n = 0;
-      res.on('data', (chunk: string) => {
-        const now = Date.now();
-        let at = chunk.indexOf('event: data');
-        while (at >= 0) {
-          client.events++;
-          if (++n % sampleEvery === 0) {
-            const rx = chunk.indexOf('"rx":', at);
-            if (rx > 0) client.latencies.push(now - Number(chunk.slice(rx + 5, chunk.indexOf('}', rx))));
-          }
-          at = chunk.indexOf('event: data', at + 11);
-        }
-      });
-      res.on('error', () => {});
-      resolve(client);
-    });
-    client.req.on('error', reject);
+/** One request/answer over a child's IPC channel. */
+function ask<T>(child: ChildProcess, message: object, answer: string): Promise<T> {
+  return new Promise((resolve) => {
+    const on = (m: { type: string }) => {
+      if (m.type !== answer) return;
+      child.off('message', on);
+      resolve(m as T);
+    };
+    child.on('message', on);
+    child.send(message);
   });
 }
 
-async function connectAll(port: number, topics: string[], n: number): Promise<Client[]> {
-  const out: Client[] = [];
-  for (let i = 0; i < n; i += 200) out.push(...(await Promise.all(Array.from({ length: Math.min(200, n - i) }, () => connect(port, topics, 50)))));
-  return out;
+interface ServerSample {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  cpuMicros: number;
 }
 
+async function startServer(mode: Mode, emulatorPort: number, token: string, topics: string[]) {
+  const child = fork(path.join(HERE, 'fanout-server.ts'), [mode, String(emulatorPort), token, topics.join(',')], {
+    execArgv: ['--expose-gc', '--conditions=react-server', ...TSX],
+    stdio: 'inherit',
+  });
+  pin(child, 0);
+  const { port } = await new Promise<{ port: number }>((resolve) => child.on('message', (m: { type: string; port: number }) => m.type === 'listening' && resolve(m)));
+  const heap = (name: string) => (HEAP_DIR ? ask(child, { type: 'heap', file: path.join(HEAP_DIR, `${mode}-${name}.heapsnapshot`) }, 'heap') : Promise.resolve());
+  return { child, port, heap, sample: () => ask<ServerSample>(child, { type: 'sample' }, 'sample') };
+}
+
+async function startDrivers(n: number): Promise<ChildProcess[]> {
+  const drivers = Array.from({ length: n }, () => fork(path.join(HERE, 'fanout-driver.ts'), [], { execArgv: TSX, stdio: 'inherit' }));
+  await Promise.all(drivers.map((d) => new Promise((resolve) => d.once('message', resolve))));
+  for (const d of drivers) pin(d, 1);
+  return drivers;
+}
+
+async function connectClients(drivers: ChildProcess[], port: number, urlPath: string, n: number): Promise<number> {
+  const per = Math.ceil(n / drivers.length);
+  const answers = await Promise.all(drivers.map((d, i) => ask<{ failures: number }>(d, { type: 'connect', port, path: urlPath, n: Math.max(0, Math.min(per, n - i * per)) }, 'connected')));
+  return answers.reduce((sum, a) => sum + a.failures, 0);
+}
+
+const closeClients = (drivers: ChildProcess[]) => Promise.all(drivers.map((d) => ask(d, { type: 'close' }, 'closed')));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
 
-async function runOne(mode: 'hub' | 'minimal', n: number, emulatorPort: number, token: string, topics: string[], quiet: string[]) {
-  const server = startServer(mode, emulatorPort, token, topics);
-  const port = await server.port;
-  await new Promise((r) => setTimeout(r, 500));
+async function runOne(mode: Mode, n: number, drivers: ChildProcess[], emulatorPort: number, token: string, topics: string[], quiet: string[]) {
+  const server = await startServer(mode, emulatorPort, token, topics);
+  await sleep(1000);
+  await server.heap('before');
   const base = await server.sample();
-  // Idle: clients on a topic that carries nothing after its snapshot (hub) / nothing at all (minimal, before any tick).
   let idleRssPerConn = NaN;
-  if (mode === 'hub') {
-    const idle = await connectAll(port, quiet, n);
-    await new Promise((r) => setTimeout(r, 1500));
-    idleRssPerConn = ((await server.sample()).rss - base.rss) / n;
-    for (const c of idle) c.req.destroy();
-    await new Promise((r) => setTimeout(r, 1000));
+  let idleHeapPerConn = NaN;
+  if (!SKIP_IDLE) {
+    const failed = await connectClients(drivers, server.port, `/api/stream?topics=${quiet.join(',')}`, n);
+    if (failed) throw new Error(`${mode}: ${failed} idle clients failed to connect`);
+    await sleep(2000);
+    const idle = await server.sample();
+    await server.heap('idle');
+    idleRssPerConn = (idle.rss - base.rss) / n;
+    idleHeapPerConn = (idle.heapUsed + idle.external - base.heapUsed - base.external) / n;
+    await closeClients(drivers);
+    await sleep(1500);
   }
-  const clients = await connectAll(port, topics, n);
-  await new Promise((r) => setTimeout(r, 2000)); // warm-up: upstream open, subscriptions, first ticks
-  for (const c of clients) {
-    c.events = 0;
-    c.latencies = [];
-  }
+  const before = await server.sample();
+  const failed = await connectClients(drivers, server.port, `/api/stream?topics=${topics.join(',')}`, n);
+  if (failed) throw new Error(`${mode}: ${failed} clients failed to connect`);
+  await sleep(2000); // warm-up: upstream open, subscriptions, first ticks
+  await Promise.all(drivers.map((d) => ask(d, { type: 'reset' }, 'reset')));
   await server.sample();
   const started = Date.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  await sleep(SECONDS * 1000);
+  const reports = await Promise.all(drivers.map((d) => ask<{ events: number; latencies: number[] }>(d, { type: 'report' }, 'report')));
   const s = await server.sample();
   const elapsed = (Date.now() - started) / 1000;
-  const events = clients.reduce((sum, c) => sum + c.events, 0);
-  const lat = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
-  for (const c of clients) c.req.destroy();
+  await closeClients(drivers);
   server.child.kill('SIGKILL');
-  if (mode === 'minimal') idleRssPerConn = NaN;
+  const events = reports.reduce((sum, r) => sum + r.events, 0);
+  const lat = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
   return {
     mode,
     clients: n,
@@ -117,15 +129,17 @@ async function runOne(mode: 'hub' | 'minimal', n: number, emulatorPort: number, 
     p99: pct(lat, 99),
     serverCpuPct: Math.round((s.cpuMicros / 1e6 / elapsed) * 100),
     rssMiB: Math.round(s.rss / 2 ** 20),
-    rssPerConnKiB: Math.round((s.rss - base.rss) / n / 1024),
-    idleRssPerConnKiB: Number.isNaN(idleRssPerConn) ? null : Math.round(idleRssPerConn / 1024 * 10) / 10,
+    busyRssPerConnKiB: Math.round(((s.rss - before.rss) / n / 1024) * 10) / 10,
+    idleRssPerConnKiB: Number.isNaN(idleRssPerConn) ? null : Math.round((idleRssPerConn / 1024) * 10) / 10,
+    idleHeapPerConnKiB: Number.isNaN(idleHeapPerConn) ? null : Math.round((idleHeapPerConn / 1024) * 10) / 10,
   };
 }
 
 async function main() {
   const { DEMO_TOKENS, buildDefaultScenario } = await import('@/emulator/tinvest/default-scenario');
-  // The emulator gets its own process, so client load on this one cannot slow the feed.
-  const emulator = spawn(process.execPath, ['--import', 'tsx', 'emulator/tinvest/cli.ts', '--port', '0', '--sandbox-port', '0', '--admin-port', '0', '--firehose', String(RATE), '--firehose-payload', 'last_price'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const emulator = spawn(process.execPath, [...TSX, 'emulator/tinvest/cli.ts', '--port', '0', '--sandbox-port', '0', '--admin-port', '0', '--firehose', String(RATE), '--firehose-payload', 'last_price'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve) => {
     let out = '';
     emulator.stdout!.on('data', (chunk: Buffer) => {
@@ -134,19 +148,24 @@ async function main() {
       if (match) resolve(Number(match[1]));
     });
   });
+  pin(emulator, 1);
+  const drivers = await startDrivers(DRIVERS);
   const instruments = buildDefaultScenario().instruments;
   const topics = instruments.slice(0, 20).map((i) => `lastPrice:${i.uid}`);
   const quiet = [`status:${instruments[0]!.uid}`];
-  console.log(`fan-out: ${os.cpus()[0]?.model} ×${os.cpus().length}, node ${process.version}, firehose ${RATE}/s on 20 instruments, ${SECONDS}s per run`);
+  console.log(
+    `fan-out: ${os.cpus()[0]?.model} ×${os.cpus().length}, node ${process.version}, firehose ${RATE}/s on 20 instruments, ${SECONDS}s per run, ${DRIVERS} driver(s), ${PIN ? 'server pinned to CPU 0, emulator + drivers to CPU 1' : 'no pinning'}`,
+  );
   const rows = [];
   for (const n of CLIENTS) {
-    for (const mode of ['hub', 'minimal'] as const) {
-      const row = await runOne(mode, n, port, DEMO_TOKENS.readonly, topics, quiet);
+    for (const mode of MODES) {
+      const row = await runOne(mode, n, drivers, port, DEMO_TOKENS.readonly, topics, quiet);
       console.log(JSON.stringify(row));
       rows.push(row);
     }
   }
   console.table(rows);
+  for (const d of drivers) d.kill();
   emulator.kill('SIGTERM');
   process.exit(0);
 }

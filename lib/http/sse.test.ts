@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHub } from '@/lib/hub/create-hub';
 import { createFakeUpstreams, lastPriceEvent } from '@/lib/hub/fake-upstreams';
 import { createManualClock } from '@/lib/hub/manual-clock';
-import { createSseSession, parseResumeToken, sseResponse, topicsHash, type SseSessionOptions } from './sse';
+import { createSseSession, parseResumeToken, sseResponse, topicsHash, type SseChunk, type SseSessionOptions } from './sse';
 
 const settle = async () => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
@@ -27,7 +27,7 @@ function open(hub: SseSessionOptions['hub'], overrides: Partial<SseSessionOption
   const clock = createManualClock();
   const deferred: (() => void)[] = [];
   const writes: string[] = [];
-  const sink = { draining: true, ended: false, write: (chunk: string) => (writes.push(chunk), sink.draining), end: () => void (sink.ended = true) };
+  const sink = { draining: true, ended: false, write: (chunk: SseChunk) => (writes.push(chunk.text), sink.draining), end: () => void (sink.ended = true) };
   const closes: string[] = [];
   const session = createSseSession(
     {
@@ -64,13 +64,13 @@ describe('SSE session', () => {
     s.flush();
     await tick();
     expect(s.writes[0]).toBe('retry: 3000\n: ok\n\n');
-    expect(s.writes[1]).toBe(`event: ready\ndata: {"topics":["lastPrice:u1","lastPrice:u2"],"resumed":false}\nid: 1.e1.0.${topicsHash(['lastPrice:u2', 'lastPrice:u1'])}\n\n`);
+    expect(s.writes[1]).toBe(`event: ready\ndata: {"topics":["lastPrice:u1","lastPrice:u2"],"resumed":false}\nid: e1.0.${topicsHash(['lastPrice:u2', 'lastPrice:u1'])}\n\n`);
     s.flush();
-    expect(s.writes[2]).toMatch(/^event: status\ndata: \{"kind":"status","tokenId":"tok","stream":"market:0","state":"connecting"\}\n\nevent: status\n.*"state":"live"\}\nid: 2\./);
+    expect(s.writes[2]).toMatch(/^event: status\ndata: \{"kind":"status","tokenId":"tok","stream":"market:0","state":"connecting"\}\n\nevent: status\n.*"state":"live"\}\nid: e1\.0\./);
     await push('u1', '100.5');
     s.flush();
-    expect(s.writes[3]).toMatch(/^event: data\ndata: \{"kind":"data","topic":"lastPrice:u1","seq":1,"data":\{"type":"last_price".*"price":"100.5".*\}\nid: 3\.e1\.1\.[0-9a-z]+\n\n$/);
-    expect(parseResumeToken(s.frames().at(-1)!.id)).toMatchObject({ n: 3, epoch: 'e1', seq: 1 });
+    expect(s.writes[3]).toMatch(/^event: data\ndata: \{"kind":"data","topic":"lastPrice:u1","seq":1,"data":\{"type":"last_price".*"price":"100.5".*\}\nid: e1\.1\.[0-9a-z]+\n\n$/);
+    expect(parseResumeToken(s.frames().at(-1)!.id)).toMatchObject({ epoch: 'e1', seq: 1 });
   });
 
   it('merges everything pending into one write per flush', async () => {
@@ -131,7 +131,7 @@ describe('SSE session', () => {
     const frames = resumed.frames();
     expect(JSON.parse(frames.find((f) => f.event === 'ready')!.data!)).toMatchObject({ resumed: true });
     expect(frames.filter((f) => f.event === 'data').map((f) => JSON.parse(f.data!).data.price)).toEqual(['2', '3']);
-    expect(parseResumeToken(frames.at(-1)!.id)).toMatchObject({ n: parseResumeToken(lastId)!.n + 1, seq: 3 });
+    expect(parseResumeToken(frames.at(-1)!.id)).toMatchObject({ epoch: 'e1', seq: 3 });
 
     // 70 more events overflow the 64-event history: resync, then the latest value.
     for (let i = 0; i < 70; i++) await push('u1', String(10 + i));

@@ -2,6 +2,7 @@ import 'server-only';
 // One EventSource, many topics: hub events out as SSE frames, one write per flush, resumable ids, heartbeats,
 // coalescing for slow clients under a hard byte cap, and cleanup that releases every hub subscription.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { systemClock, type Clock, type TimerHandle } from '@/lib/hub/clock';
 import type { Hub, Subscription } from '@/lib/hub/create-hub';
 import type { HubEvent } from '@/lib/hub/dto';
@@ -36,7 +37,7 @@ export interface SseSessionOptions {
   maxTopics?: number;
   /** Sessions end after this long (with jitter) so a missed disconnect cannot leak forever. 0 = never. Default 15 min. */
   maxLifetimeMs?: number;
-  /** Schedules a flush; default setImmediate, so everything that arrives in one I/O turn goes out in one write. */
+  /** Schedules a flush (tests). Default: one shared setImmediate for every session, so everything that arrives in one I/O turn goes out in one write per client. */
   defer?: (fn: () => void) => void;
   clock?: Clock;
   random?: () => number;
@@ -45,10 +46,36 @@ export interface SseSessionOptions {
 
 export type SseCloseReason = 'disconnect' | 'slow_client' | 'lifetime' | 'server' | 'error';
 
-/** Where frames go: a node response, a ReadableStream controller, or a test double. */
+/**
+ * Bytes for the wire. Flushes that many sessions send identically (one event, same topic list) share one
+ * chunk, so the text is encoded and framed once per event instead of once per client.
+ */
+export class SseChunk {
+  #bytes: Buffer | undefined;
+  #chunked: Buffer | undefined;
+  constructor(readonly text: string) {}
+  get bytes(): Buffer {
+    return (this.#bytes ??= Buffer.from(this.text));
+  }
+  /** The bytes as one HTTP/1.1 chunk (size line, data, CRLF), for writing straight to the socket. */
+  get chunked(): Buffer {
+    if (!this.#chunked) {
+      const bytes = this.bytes;
+      const head = `${bytes.length.toString(16)}\r\n`;
+      const out = Buffer.allocUnsafe(head.length + bytes.length + 2);
+      out.write(head, 0, 'latin1');
+      bytes.copy(out, head.length);
+      out.write('\r\n', head.length + bytes.length, 'latin1');
+      this.#chunked = out;
+    }
+    return this.#chunked;
+  }
+}
+
+/** Where frames go: a node socket, a ReadableStream controller, or a test double. */
 export interface SseSink {
   /** Writes one chunk; false when the transport is not draining (call drained() when it is). */
-  write(chunk: string): boolean;
+  write(chunk: SseChunk): boolean;
   end(): void;
 }
 
@@ -72,30 +99,28 @@ export interface SseSession {
 }
 
 /**
- * Resume token, the SSE `id` (sent on the last frame of each flush):
- *   `<n>.<epoch>.<seq>.<topics>`: n = per-session event counter (base 36, continues across resumes),
- *   epoch = the hub's epoch, seq = highest hub sequence delivered (base 36), topics = FNV-1a of the
- *   sorted topic list (base 36). A different epoch or topic list resumes as a fresh session + `resync`.
+ * Resume token, the SSE `id` (sent on the last frame of each flush): `<epoch>.<seq>.<topics>`:
+ * epoch = the hub's epoch, seq = highest hub sequence delivered (base 36), topics = FNV-1a of the
+ * sorted topic list (base 36). Nothing in it is per session, so sessions watching the same topics
+ * share their frames. A different epoch or topic list resumes as a fresh session + `resync`.
  */
 export interface ResumeToken {
-  n: number;
   epoch: string;
   seq: number;
   topicsHash: string;
 }
 
 export function formatResumeToken(token: ResumeToken): string {
-  return `${token.n.toString(36)}.${token.epoch}.${token.seq.toString(36)}.${token.topicsHash}`;
+  return `${token.epoch}.${token.seq.toString(36)}.${token.topicsHash}`;
 }
 
 export function parseResumeToken(value: string | null | undefined): ResumeToken | null {
   if (!value || value.length > 100) return null;
   const parts = value.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^[0-9a-z]{1,20}$/.test(p))) return null;
-  const n = parseInt(parts[0]!, 36);
-  const seq = parseInt(parts[2]!, 36);
-  if (!Number.isSafeInteger(n) || !Number.isSafeInteger(seq)) return null;
-  return { n, epoch: parts[1]!, seq, topicsHash: parts[3]! };
+  if (parts.length !== 3 || parts.some((p) => !/^[0-9a-z]{1,20}$/.test(p))) return null;
+  const seq = parseInt(parts[1]!, 36);
+  if (!Number.isSafeInteger(seq)) return null;
+  return { epoch: parts[0]!, seq, topicsHash: parts[2]! };
 }
 
 /** FNV-1a over the sorted, de-duplicated topic list. */
@@ -112,6 +137,8 @@ interface Frame {
   /** `event:` and `data:` lines, without the blank line that ends the frame. */
   text: string;
   bytes: number;
+  /** The frame alone with its resume id, for the seq and topic list that asked last (most sessions share one). */
+  alone?: { seq: number; topicsHash: string; chunk: SseChunk };
 }
 
 const EVENT_NAME: Record<HubEvent['kind'], string> = {
@@ -140,11 +167,24 @@ function plainFrame(name: string, data: unknown): Frame {
   return { text, bytes: Buffer.byteLength(text) };
 }
 
-/** What may replace what while the client is not reading: the latest value per topic, per stream status. */
-function coalesceKey(event: HubEvent): string {
+/** A frame and the id line that closes a flush, shared with every session that asks for the same id. */
+function frameWithId(frame: Frame, id: ResumeToken): SseChunk {
+  const alone = frame.alone;
+  if (alone && alone.seq === id.seq && alone.topicsHash === id.topicsHash) return alone.chunk;
+  const chunk = new SseChunk(`${frame.text}id: ${formatResumeToken(id)}\n\n`);
+  frame.alone = { seq: id.seq, topicsHash: id.topicsHash, chunk };
+  return chunk;
+}
+
+/**
+ * What may replace what while the client is not reading: the latest value per topic, per stream status.
+ * Position changes never replace each other (each carries only what changed); null keeps every one,
+ * and the byte cap still bounds them.
+ */
+function coalesceKey(event: HubEvent): string | null {
   switch (event.kind) {
     case 'data':
-      return `d ${event.topic}`;
+      return event.data.type === 'position' ? null : `d ${event.topic}`;
     case 'error':
       return `e ${event.topic}`;
     case 'resync':
@@ -154,138 +194,199 @@ function coalesceKey(event: HubEvent): string {
   }
 }
 
-/** The framework-agnostic session; the adapters below connect it to a transport. */
-export function createSseSession(options: SseSessionOptions, sink: SseSink): SseSession {
-  const clock = options.clock ?? systemClock;
-  const random = options.random ?? Math.random;
-  const heartbeatMs = options.heartbeatMs ?? 15_000;
-  const maxPendingBytes = options.maxPendingBytes ?? 1024 * 1024;
-  const maxTopics = options.maxTopics ?? 256;
-  const defer = options.defer ?? ((fn: () => void) => setImmediate(fn));
-  const requested = [...new Set(options.topics)];
-  const hash = topicsHash(requested);
-  const resume = parseResumeToken(options.lastEventId);
+/**
+ * Sessions with something to send, flushed together on the next check phase: everything that arrives
+ * in one I/O turn goes out in one write per client, with one setImmediate for all of them.
+ */
+const dirty: SessionImpl[] = [];
+let flushAllScheduled = false;
 
-  let closed = false;
-  let paused = false;
-  let flushScheduled = false;
-  let subscription: Subscription | null = null;
-  let n = resume ? resume.n : 0;
-  let seq = resume && resume.epoch === options.hub.epoch ? resume.seq : 0;
-  let lastWriteAt = clock.now();
-  let heartbeatTimer: TimerHandle | undefined;
-  let lifetimeTimer: TimerHandle | undefined;
-  const stats = { writes: 0, events: 0, coalesced: 0 };
+function flushAll() {
+  flushAllScheduled = false;
+  // Flushing can make sessions dirty again (a write error closing one); those wait for the next turn.
+  const batch = dirty.splice(0);
+  for (const session of batch) session.flush();
+}
 
+function scheduleShared(session: SessionImpl) {
+  dirty.push(session);
+  if (!flushAllScheduled) {
+    flushAllScheduled = true;
+    setImmediate(flushAll);
+  }
+}
+
+const HEARTBEAT = new SseChunk(': hb\n\n');
+
+/** The state of one EventSource. A class, not closures: thousands live at once and each closure costs memory. */
+class SessionImpl implements SseSession {
+  readonly ready: Promise<void>;
+  closed = false;
+  private paused = false;
+  private flushScheduled = false;
+  private subscription: Subscription | null = null;
+  private seq: number;
+  private lastWriteAt: number;
+  private readonly deadline: number;
+  private heartbeatTimer: TimerHandle | undefined;
+  private readonly counters = { writes: 0, events: 0, coalesced: 0 };
   // Pending frames in order; while paused, `slots` maps a coalesce key to its index so a newer value replaces an older one.
-  let queue: (Frame | null)[] = [];
-  let pendingBytes = 0;
-  let pendingEvents = 0;
-  let slots: Map<string, number> | null = null;
+  private queue: (Frame | null)[] = [];
+  private pendingBytes = 0;
+  private pendingEvents = 0;
+  private slots: Map<string, number> | null = null;
+  private readonly clock: Clock;
+  private readonly heartbeatMs: number;
+  private readonly maxPendingBytes: number;
+  private readonly hash: string;
+  private readonly receive: (event: HubEvent) => void;
+  private readonly onHeartbeat: () => void;
 
-  const write = (chunk: string): boolean => {
-    lastWriteAt = clock.now();
-    stats.writes++;
+  constructor(
+    private readonly options: SseSessionOptions,
+    private readonly sink: SseSink,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    this.maxPendingBytes = options.maxPendingBytes ?? 1024 * 1024;
+    const requested = [...new Set(options.topics)];
+    this.hash = topicsHash(requested);
+    const resume = parseResumeToken(options.lastEventId);
+    this.seq = resume && resume.epoch === options.hub.epoch ? resume.seq : 0;
+    this.lastWriteAt = this.clock.now();
+    const random = options.random ?? Math.random;
+    const lifetime = options.maxLifetimeMs ?? 15 * 60_000;
+    this.deadline = lifetime === 0 ? Infinity : this.lastWriteAt + lifetime * (1 + random() / 4);
+    // Bound once: the hub and the timer call these for the session's whole life.
+    this.receive = this.onEvent.bind(this);
+    this.onHeartbeat = this.heartbeat.bind(this);
+    this.ready = this.start(requested, resume, random).catch(() => this.close('error'));
+  }
+
+  private write(chunk: SseChunk): boolean {
+    this.lastWriteAt = this.clock.now();
+    this.counters.writes++;
     try {
-      return sink.write(chunk);
+      return this.sink.write(chunk);
     } catch {
-      close('error');
+      this.close('error');
       return false;
     }
-  };
+  }
 
-  const enqueue = (frame: Frame, key: string | null) => {
-    if (closed) return;
+  private pause() {
+    this.paused = true;
+    this.slots = new Map();
+  }
+
+  /** `event` names what the frame may replace while paused; null for frames that must all go out. */
+  private enqueue(frame: Frame, event: HubEvent | null) {
+    if (this.closed) return;
+    const slots = this.slots;
+    const key = slots && event ? coalesceKey(event) : null;
     if (slots && key !== null) {
       const at = slots.get(key);
       if (at !== undefined) {
-        pendingBytes -= queue[at]!.bytes;
-        queue[at] = frame;
-        pendingBytes += frame.bytes;
-        stats.coalesced++;
+        this.pendingBytes += frame.bytes - this.queue[at]!.bytes;
+        this.queue[at] = frame;
+        this.counters.coalesced++;
         return;
       }
-      slots.set(key, queue.length);
+      slots.set(key, this.queue.length);
     }
-    queue.push(frame);
-    pendingEvents++;
-    pendingBytes += frame.bytes;
-    if (pendingBytes > maxPendingBytes) return close('slow_client');
-    if (!paused && !flushScheduled) {
-      flushScheduled = true;
-      defer(flush);
+    this.queue.push(frame);
+    this.pendingEvents++;
+    this.pendingBytes += frame.bytes;
+    if (this.pendingBytes > this.maxPendingBytes) return this.close('slow_client');
+    if (!this.paused && !this.flushScheduled) {
+      this.flushScheduled = true;
+      if (this.options.defer) this.options.defer(() => this.flush());
+      else scheduleShared(this);
     }
-  };
+  }
 
-  const receive = (event: HubEvent) => {
-    if (event.kind === 'data' && event.seq > seq) seq = event.seq;
-    enqueue(frameOf(event), coalesceKey(event));
-  };
+  private onEvent(event: HubEvent) {
+    if (event.kind === 'data' && event.seq > this.seq) this.seq = event.seq;
+    this.enqueue(frameOf(event), event);
+  }
 
   /** Everything pending, as one chunk, with the resume id on the last frame. */
-  const flush = () => {
-    flushScheduled = false;
-    if (closed || paused || pendingEvents === 0) return;
-    let out = '';
-    let last: Frame | null = null;
-    for (const frame of queue) {
-      if (!frame) continue;
-      if (last) out += `${last.text}\n`;
-      last = frame;
+  flush() {
+    this.flushScheduled = false;
+    if (this.closed || this.paused || this.pendingEvents === 0) return;
+    const id: ResumeToken = { epoch: this.options.hub.epoch, seq: this.seq, topicsHash: this.hash };
+    let chunk: SseChunk;
+    if (this.pendingEvents === 1) chunk = frameWithId(this.queue[0]!, id);
+    else {
+      let out = '';
+      let last: Frame | null = null;
+      for (const frame of this.queue) {
+        if (!frame) continue;
+        if (last) out += `${last.text}\n`;
+        last = frame;
+      }
+      chunk = new SseChunk(`${out}${last!.text}id: ${formatResumeToken(id)}\n\n`);
     }
-    n++;
-    out += `${last!.text}id: ${formatResumeToken({ n, epoch: options.hub.epoch, seq, topicsHash: hash })}\n\n`;
-    stats.events += pendingEvents;
-    queue = [];
-    pendingEvents = 0;
-    pendingBytes = 0;
-    slots = null;
-    if (!write(out)) {
-      paused = true;
-      slots = new Map();
+    this.counters.events += this.pendingEvents;
+    this.queue.length = 0;
+    this.pendingEvents = 0;
+    this.pendingBytes = 0;
+    this.slots = null;
+    if (!this.write(chunk) && !this.closed) this.pause();
+  }
+
+  /** One timer per session: a comment after heartbeatMs of silence, and the end of the session's lifetime. */
+  private heartbeat() {
+    this.heartbeatTimer = undefined;
+    if (this.closed) return;
+    const now = this.clock.now();
+    if (now >= this.deadline) return this.close('lifetime');
+    const quiet = now - this.lastWriteAt;
+    let next = this.heartbeatMs - quiet;
+    if (quiet >= this.heartbeatMs) {
+      // A paused client is already behind; a comment would only add to its backlog.
+      if (!this.paused && !this.write(HEARTBEAT) && !this.closed) this.pause();
+      next = this.heartbeatMs;
     }
-  };
+    this.heartbeatTimer = this.clock.setTimeout(this.onHeartbeat, Math.min(next, this.deadline - now));
+  }
 
-  const armHeartbeat = (ms: number) => {
-    heartbeatTimer = clock.setTimeout(() => {
-      if (closed) return;
-      const quiet = clock.now() - lastWriteAt;
-      if (quiet >= heartbeatMs) {
-        // A paused client is already behind; a comment would only add to its backlog.
-        if (!paused && !write(': hb\n\n')) {
-          paused = true;
-          slots = new Map();
-        }
-        armHeartbeat(heartbeatMs);
-      } else armHeartbeat(heartbeatMs - quiet);
-    }, ms);
-  };
-
-  const close = (reason: SseCloseReason = 'server') => {
-    if (closed) return;
-    closed = true;
-    if (heartbeatTimer !== undefined) clock.clearTimeout(heartbeatTimer);
-    if (lifetimeTimer !== undefined) clock.clearTimeout(lifetimeTimer);
-    queue = [];
-    slots = null;
-    pendingBytes = 0;
-    pendingEvents = 0;
-    subscription?.close();
-    subscription = null;
+  close(reason: SseCloseReason = 'server') {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.heartbeatTimer !== undefined) this.clock.clearTimeout(this.heartbeatTimer);
+    this.queue = [];
+    this.slots = null;
+    this.pendingBytes = 0;
+    this.pendingEvents = 0;
+    this.subscription?.close();
+    this.subscription = null;
     try {
-      sink.end();
+      this.sink.end();
     } catch {
       // The transport is already gone.
     }
-    options.onClose?.(reason);
-  };
+    this.options.onClose?.(reason);
+  }
 
-  const start = async () => {
+  drained() {
+    if (this.closed || !this.paused) return;
+    this.paused = false;
+    this.slots = null;
+    this.flush();
+  }
+
+  stats(): SseSessionStats {
+    return { ...this.counters, pendingEvents: this.pendingEvents, pendingBytes: this.pendingBytes, paused: this.paused };
+  }
+
+  private async start(requested: string[], resume: ResumeToken | null, random: () => number) {
+    const { options } = this;
     const retry = Math.round((options.retryMs ?? 3000) * (1 + random() / 2));
-    write(`retry: ${retry}\n: ok\n\n`);
-    armHeartbeat(heartbeatMs);
-    if (options.maxLifetimeMs !== 0) lifetimeTimer = clock.setTimeout(() => close('lifetime'), (options.maxLifetimeMs ?? 15 * 60_000) * (1 + random() / 4));
+    this.write(new SseChunk(`retry: ${retry}\n: ok\n\n`));
+    this.heartbeatTimer = this.clock.setTimeout(this.onHeartbeat, Math.min(this.heartbeatMs, this.deadline - this.lastWriteAt));
 
+    const maxTopics = options.maxTopics ?? 256;
     const refused: { topic: string; code: 'invalid_topic' | 'forbidden' }[] = [];
     const candidates = requested.filter((topic, i) => {
       if (i >= maxTopics || !parseTopic(topic)) {
@@ -304,41 +405,29 @@ export function createSseSession(options: SseSessionOptions, sink: SseSink): Sse
       }),
     );
     // The client may have left while grants were checked: subscribing now would leak.
-    if (closed) return;
+    if (this.closed) return;
     const accepted = candidates.filter((topic, i) => {
       if (verdicts[i]) return true;
       refused.push({ topic, code: 'forbidden' });
       return false;
     });
-    const resumable = resume !== null && resume.topicsHash === hash;
-    enqueue(plainFrame('ready', { topics: accepted, resumed: resumable && resume.epoch === options.hub.epoch }), null);
+    const resumable = resume !== null && resume.topicsHash === this.hash;
+    this.enqueue(plainFrame('ready', { topics: accepted, resumed: resumable && resume.epoch === options.hub.epoch }), null);
     for (const { topic, code } of refused) {
       const message = code === 'forbidden' ? 'You may not watch this topic.' : 'Not a topic this server knows.';
-      enqueue(frameOf({ kind: 'error', topic, code, message, retrying: false }), null);
+      this.enqueue(frameOf({ kind: 'error', topic, code, message, retrying: false }), null);
     }
     if (resume && !resumable) {
       // The id is from another topic list: treat the client's state as unknown.
-      for (const topic of accepted) enqueue(frameOf({ kind: 'resync', topic, reason: 'unknown' }), null);
+      for (const topic of accepted) this.enqueue(frameOf({ kind: 'resync', topic, reason: 'unknown' }), null);
     }
-    subscription = options.hub.subscribe(options.viewerKey, options.tokenId, accepted, receive, resumable ? { resumeFrom: { epoch: resume.epoch, seq: resume.seq } } : {});
-  };
+    this.subscription = options.hub.subscribe(options.viewerKey, options.tokenId, accepted, this.receive, resumable ? { resumeFrom: { epoch: resume.epoch, seq: resume.seq } } : {});
+  }
+}
 
-  const ready = start().catch(() => close('error'));
-
-  return {
-    ready,
-    get closed() {
-      return closed;
-    },
-    drained() {
-      if (closed || !paused) return;
-      paused = false;
-      slots = null;
-      flush();
-    },
-    close,
-    stats: () => ({ ...stats, pendingEvents, pendingBytes, paused }),
-  };
+/** The framework-agnostic session; the adapters below connect it to a transport. */
+export function createSseSession(options: SseSessionOptions, sink: SseSink): SseSession {
+  return new SessionImpl(options, sink);
 }
 
 /** Options for the adapters: the session's, with Last-Event-ID read from the request. */
@@ -353,7 +442,6 @@ function lastEventIdOf(header: string | null | undefined, url: string | undefine
 
 /** A Response for a Next route handler (app/api/stream/route.ts): a ReadableStream that honours backpressure. */
 export function sseResponse(request: Request, options: SseRequestOptions): Response {
-  const encoder = new TextEncoder();
   let session: SseSession | null = null;
   let cancelled = false;
   const stream = new ReadableStream<Uint8Array>(
@@ -362,7 +450,7 @@ export function sseResponse(request: Request, options: SseRequestOptions): Respo
         session = createSseSession({ ...options, lastEventId: lastEventIdOf(request.headers.get('last-event-id'), request.url) }, {
           write(chunk) {
             if (cancelled) throw new Error('stream cancelled');
-            controller.enqueue(encoder.encode(chunk));
+            controller.enqueue(chunk.bytes);
             return (controller.desiredSize ?? 0) > 0;
           },
           end() {
@@ -385,19 +473,56 @@ export function sseResponse(request: Request, options: SseRequestOptions): Respo
   return new Response(stream, { headers: SSE_HEADERS });
 }
 
-/** The node:http fast path: the same session straight onto a ServerResponse. */
+const sessionOfSocket = Symbol('sse session');
+type SessionSocket = Socket & { [sessionOfSocket]?: SseSession };
+
+// Shared listeners (this = the emitter), so a connection costs no closures of its own.
+function onSocketDrain(this: SessionSocket) {
+  this[sessionOfSocket]?.drained();
+}
+function onResponseClose(this: ServerResponse) {
+  (this.socket as SessionSocket | null)?.[sessionOfSocket]?.close('disconnect');
+}
+function onResponseError(this: ServerResponse) {
+  (this.socket as SessionSocket | null)?.[sessionOfSocket]?.close('error');
+}
+
+/** Writes straight to the socket, already framed for chunked transfer: one write, no copy, per flush. */
+class SocketSink implements SseSink {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly socket: SessionSocket,
+    private readonly chunked: boolean,
+  ) {}
+  write(chunk: SseChunk): boolean {
+    return this.socket.write(this.chunked ? chunk.chunked : chunk.bytes);
+  }
+  end() {
+    // A keep-alive socket may serve another request: it must not point at this session any more.
+    this.socket[sessionOfSocket] = undefined;
+    this.socket.off('drain', onSocketDrain);
+    // The raw writes were whole chunks, so Node's terminating chunk still ends the body correctly.
+    this.res.end();
+  }
+}
+
+/**
+ * The node:http fast path: the same session straight onto the response's socket. Node writes the
+ * headers (and, on HTTP/1.1, switches to chunked transfer); the body then bypasses ServerResponse,
+ * whose per-write chunk framing and corking cost more than the events themselves at fan-out scale.
+ */
 export function serveSse(req: IncomingMessage, res: ServerResponse, options: SseRequestOptions): SseSession {
   res.writeHead(200, SSE_HEADERS);
   res.flushHeaders();
-  req.socket.setTimeout(0);
-  req.socket.setNoDelay(true);
+  const socket = req.socket as SessionSocket;
+  socket.setTimeout(0);
+  socket.setNoDelay(true);
   const header = req.headers['last-event-id'];
-  const session = createSseSession({ ...options, lastEventId: lastEventIdOf(Array.isArray(header) ? header[0] : header, req.url) }, {
-    write: (chunk) => res.write(chunk),
-    end: () => res.end(),
-  });
-  res.on('drain', () => session.drained());
-  res.on('close', () => session.close('disconnect'));
-  res.on('error', () => session.close('error'));
+  const chunked = (res as { chunkedEncoding?: boolean }).chunkedEncoding === true;
+  const session = createSseSession({ ...options, lastEventId: lastEventIdOf(Array.isArray(header) ? header[0] : header, req.url) }, new SocketSink(res, socket, chunked));
+  socket[sessionOfSocket] = session;
+  socket.on('drain', onSocketDrain);
+  res.on('close', onResponseClose);
+  res.on('error', onResponseError);
   return session;
 }

@@ -103,7 +103,10 @@ async function main(): Promise<void> {
   // The SSE fast path: /api/stream is answered here, below Next's route-handler stack, by the same
   // function the route handler calls (same session check, same grant check per topic).
   const { serveLiveStream, STREAM_PATH } = await import('../http/live-stream');
+  const { stampClientAddress } = await import('../auth/client-address');
   const server = http.createServer((request, response) => {
+    // Next's requests carry no socket: the audit log learns the client's address from this header.
+    stampClientAddress(request);
     const url = request.url ?? '/';
     if (request.method === 'GET' && (url === STREAM_PATH || url.startsWith(`${STREAM_PATH}?`))) {
       serveLiveStream(request, response).catch((error: unknown) => {
