@@ -195,6 +195,65 @@ describe('SSE session', () => {
     expect(s.writes.at(-1)!.match(/"price":"[\d.]+"/g)).toEqual(['"price":"1.499"', '"price":"2.499"']);
   });
 
+  it('never coalesces position changes for a slow client: each carries only what changed', async () => {
+    const { hub, fakes, tick } = setup();
+    const s = open(hub, { topics: ['positions:tok:acc1'] });
+    await s.session.ready;
+    await tick();
+    const stream = fakes.positions[0]!.stream;
+    s.sink.draining = false;
+    s.flush();
+    const securities = (uid: string, balance: string) => [{ instrumentUid: uid, figi: '', positionUid: '', instrumentType: 'share', balance, blocked: '0', exchangeBlocked: false }];
+    for (const [uid, balance] of [['sber', '1'], ['gazp', '2'], ['sber', '3']] as const) {
+      stream.push({ type: 'position', change: { accountId: 'acc1', at: null, money: [], securities: securities(uid, balance), futures: [], options: [] } });
+    }
+    await settle();
+    expect(s.session.stats().coalesced).toBe(0);
+    s.sink.draining = true;
+    s.session.drained();
+    expect(s.writes.at(-1)!.match(/"balance":"\d"/g)).toEqual(['"balance":"1"', '"balance":"2"', '"balance":"3"']);
+  });
+
+  it('shares one encoded chunk between sessions on the same topics, and keeps ids apart for different topic lists', async () => {
+    const { hub, tick, push } = setup();
+    const chunks: SseChunk[][] = [[], [], []];
+    const sink = (i: number) => ({ write: (chunk: SseChunk) => (chunks[i]!.push(chunk), true), end() {} });
+    const topics = [['lastPrice:u1', 'lastPrice:u2'], ['lastPrice:u2', 'lastPrice:u1'], ['lastPrice:u1']];
+    const sessions = topics.map((t, i) => createSseSession({ hub, viewerKey: `v${i}`, tokenId: 'tok', topics: t, authorizeTopic: () => true, maxLifetimeMs: 0 }, sink(i)));
+    await Promise.all(sessions.map((s) => s.ready));
+    await tick();
+    await push('u1', '7.25');
+    const last = chunks.map((c) => c.at(-1)!);
+    expect(last[0]!.text).toContain('"price":"7.25"');
+    expect(last[1]).toBe(last[0]);
+    expect(last[2]).not.toBe(last[0]);
+    expect(parseResumeToken(/id: (.*)/.exec(last[2]!.text)![1])!.topicsHash).toBe(topicsHash(['lastPrice:u1']));
+    // The chunked form is a valid HTTP/1.1 chunk of exactly these bytes.
+    const framed = last[0]!.chunked.toString();
+    expect(framed).toBe(`${last[0]!.bytes.length.toString(16)}\r\n${last[0]!.text}\r\n`);
+    for (const s of sessions) s.close();
+  });
+
+  it('re-checks grants on demand: withdrawn topics are released with a topic-error, the rest keep streaming', async () => {
+    const { hub, tick, push } = setup();
+    const s = open(hub, { topics: ['lastPrice:u1', 'lastPrice:u2'] });
+    await s.session.ready;
+    await tick();
+    const kept = await s.session.reauthorize((topic) => topic === 'lastPrice:u1');
+    expect(kept).toEqual(['lastPrice:u1']);
+    s.flush();
+    expect(s.frames().filter((f) => f.event === 'topic-error').map((f) => JSON.parse(f.data!))).toMatchObject([{ topic: 'lastPrice:u2', code: 'forbidden', retrying: false }]);
+    await tick();
+    expect(Object.keys(hub.metrics().tokens.tok!.topics)).toEqual(['lastPrice:u1']);
+    await push('u2', '9');
+    await push('u1', '8');
+    s.flush();
+    const data = s.frames().filter((f) => f.event === 'data').map((f) => JSON.parse(f.data!).topic);
+    expect(data).toEqual(['lastPrice:u1']);
+    // A check that throws refuses, like at connect time.
+    expect(await s.session.reauthorize(() => Promise.reject(new Error('db down')))).toEqual([]);
+  });
+
   it('ends a session whose pending bytes pass the hard cap, releasing its subscriptions', async () => {
     const { hub, tick, push } = setup();
     const topics = Array.from({ length: 40 }, (_, i) => `lastPrice:u${i}`);

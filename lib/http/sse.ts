@@ -44,7 +44,7 @@ export interface SseSessionOptions {
   onClose?: (reason: SseCloseReason) => void;
 }
 
-export type SseCloseReason = 'disconnect' | 'slow_client' | 'lifetime' | 'server' | 'error';
+export type SseCloseReason = 'disconnect' | 'slow_client' | 'lifetime' | 'server' | 'error' | 'revoked';
 
 /**
  * Bytes for the wire. Flushes that many sessions send identically (one event, same topic list) share one
@@ -95,6 +95,11 @@ export interface SseSession {
   /** The transport can take more: flush what waits. */
   drained(): void;
   close(reason?: SseCloseReason): void;
+  /**
+   * Checks every subscribed topic again (grants changed): topics now refused are released and get a
+   * `topic-error` (forbidden); the rest stream on untouched. Resolves with the topics still held.
+   */
+  reauthorize(authorizeTopic: SseSessionOptions['authorizeTopic']): Promise<string[]>;
   stats(): SseSessionStats;
 }
 
@@ -376,6 +381,20 @@ class SessionImpl implements SseSession {
     this.flush();
   }
 
+  async reauthorize(authorizeTopic: SseSessionOptions['authorizeTopic']): Promise<string[]> {
+    await this.ready;
+    const held = this.subscription?.topics ?? [];
+    const verdicts = await allowed(held, authorizeTopic);
+    const subscription = this.subscription;
+    if (this.closed || !subscription) return [];
+    // Topics the subscription gained or lost meanwhile are not this check's business.
+    const refused = new Set(held.filter((_, i) => !verdicts[i]));
+    if (refused.size === 0) return [...subscription.topics];
+    subscription.update(subscription.topics.filter((topic) => !refused.has(topic)));
+    for (const topic of refused) this.enqueue(frameOf({ kind: 'error', topic, code: 'forbidden', message: 'Your access to this topic was withdrawn.', retrying: false }), null);
+    return [...subscription.topics];
+  }
+
   stats(): SseSessionStats {
     return { ...this.counters, pendingEvents: this.pendingEvents, pendingBytes: this.pendingBytes, paused: this.paused };
   }
@@ -395,15 +414,7 @@ class SessionImpl implements SseSession {
       }
       return true;
     });
-    const verdicts = await Promise.all(
-      candidates.map(async (topic) => {
-        try {
-          return (await options.authorizeTopic(topic)) === true;
-        } catch {
-          return false;
-        }
-      }),
-    );
+    const verdicts = await allowed(candidates, options.authorizeTopic);
     // The client may have left while grants were checked: subscribing now would leak.
     if (this.closed) return;
     const accepted = candidates.filter((topic, i) => {
@@ -423,6 +434,19 @@ class SessionImpl implements SseSession {
     }
     this.subscription = options.hub.subscribe(options.viewerKey, options.tokenId, accepted, this.receive, resumable ? { resumeFrom: { epoch: resume.epoch, seq: resume.seq } } : {});
   }
+}
+
+/** The grant check for each topic; a check that throws refuses. */
+function allowed(topics: readonly string[], authorizeTopic: SseSessionOptions['authorizeTopic']): Promise<boolean[]> {
+  return Promise.all(
+    topics.map(async (topic) => {
+      try {
+        return (await authorizeTopic(topic)) === true;
+      } catch {
+        return false;
+      }
+    }),
+  );
 }
 
 /** The framework-agnostic session; the adapters below connect it to a transport. */
