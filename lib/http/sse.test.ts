@@ -203,7 +203,7 @@ describe('SSE session', () => {
     const stream = fakes.positions[0]!.stream;
     s.sink.draining = false;
     s.flush();
-    const securities = (uid: string, balance: string) => [{ instrumentUid: uid, figi: '', positionUid: '', instrumentType: 'share', balance, blocked: '0', exchangeBlocked: false }];
+    const securities = (uid: string, balance: string) => [{ instrumentUid: uid, figi: '', ticker: '', classCode: '', positionUid: '', instrumentType: 'share', balance, blocked: '0', exchangeBlocked: false }];
     for (const [uid, balance] of [['sber', '1'], ['gazp', '2'], ['sber', '3']] as const) {
       stream.push({ type: 'position', change: { accountId: 'acc1', at: null, money: [], securities: securities(uid, balance), futures: [], options: [] } });
     }

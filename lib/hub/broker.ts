@@ -22,32 +22,38 @@ export interface Broker<E> {
   subscribers(channel: string): number;
 }
 
-/** In-process fan-out: a Map of Sets; publish allocates nothing per subscriber. */
+/** One handler on one channel; an object per subscription keeps a handler subscribed twice distinct. */
+interface Registration<E> {
+  handler: (event: E) => void;
+}
+
+function leave<E>(channels: Map<string, Set<Registration<E>>>, channel: string, registration: Registration<E>) {
+  const set = channels.get(channel);
+  if (!set?.delete(registration)) return;
+  if (set.size === 0) channels.delete(channel);
+}
+
+/** In-process fan-out: a Map of Sets; publish allocates nothing per subscriber, subscribe no closure of its own. */
 export function createMemoryBroker<E>(onHandlerError: (error: unknown, channel: string) => void = () => {}): Broker<E> {
-  const channels = new Map<string, Set<(event: E) => void>>();
+  const channels = new Map<string, Set<Registration<E>>>();
   return {
     publish(channel, event) {
-      const handlers = channels.get(channel);
-      if (!handlers) return;
-      for (const handler of handlers) {
+      const registrations = channels.get(channel);
+      if (!registrations) return;
+      for (const registration of registrations) {
         try {
-          handler(event);
+          registration.handler(event);
         } catch (error) {
           onHandlerError(error, channel);
         }
       }
     },
     subscribe(channel, handler) {
-      let handlers = channels.get(channel);
-      if (!handlers) channels.set(channel, (handlers = new Set()));
-      // Wrapping makes each subscription distinct even when one function is subscribed twice.
-      const own = (event: E) => handler(event);
-      handlers.add(own);
-      return () => {
-        const set = channels.get(channel);
-        if (!set?.delete(own)) return;
-        if (set.size === 0) channels.delete(channel);
-      };
+      let registrations = channels.get(channel);
+      if (!registrations) channels.set(channel, (registrations = new Set()));
+      const registration: Registration<E> = { handler };
+      registrations.add(registration);
+      return leave.bind<null, [Map<string, Set<Registration<E>>>, string, Registration<E>], [], void>(null, channels, channel, registration);
     },
     subscribers: (channel) => channels.get(channel)?.size ?? 0,
   };

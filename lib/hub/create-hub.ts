@@ -687,85 +687,105 @@ export function createHub(options: HubOptions): Hub {
     }
   };
 
-  const subscribe: Hub['subscribe'] = (viewerKey, tokenId, initialTopics, onEvent, subscribeOptions = {}) => {
-    const held = new Map<string, { state: TopicState; unsubscribe: () => void }>();
-    const statusTokens = new Map<string, () => void>();
-    const invalid = new Set<string>();
-    let closed = false;
-    let current: string[] = [];
+  /** A topic one subscription holds, and how to leave its channel. */
+  interface HeldTopic {
+    state: TopicState;
+    unsubscribe: () => void;
+  }
 
-    const watchToken = (token: TokenState) => {
-      if (statusTokens.has(token.tokenId)) return;
+  /**
+   * One viewer's topic set. A class rather than closures: a busy server holds thousands, each with
+   * dozens of topics, and closures per subscription cost memory that fields do not.
+   */
+  class HubSubscription implements Subscription {
+    private readonly held = new Map<string, HeldTopic>();
+    private readonly statusTokens = new Map<string, () => void>();
+    private invalid: Set<string> | null = null;
+    private closed = false;
+    private current: string[];
+
+    constructor(
+      private readonly viewerKey: string,
+      private readonly tokenId: string,
+      private readonly onEvent: (event: HubEvent) => void,
+      initialTopics: string[],
+      resumeFrom: SubscribeOptions['resumeFrom'],
+    ) {
+      this.current = [...new Set(initialTopics)];
+      for (const key of this.current) this.add(key, resumeFrom);
+    }
+
+    get topics(): readonly string[] {
+      return this.current;
+    }
+
+    private watchToken(token: TokenState) {
+      if (this.statusTokens.has(token.tokenId)) return;
       token.subscriptions++;
-      statusTokens.set(token.tokenId, broker.subscribe(statusChannel(token.tokenId), onEvent));
-      for (const status of token.statuses.values()) onEvent(status);
-    };
+      this.statusTokens.set(token.tokenId, broker.subscribe(statusChannel(token.tokenId), this.onEvent));
+      for (const status of token.statuses.values()) this.onEvent(status);
+    }
 
-    const add = (key: string, resumeFrom: SubscribeOptions['resumeFrom']) => {
+    private add(key: string, resumeFrom: SubscribeOptions['resumeFrom']) {
       const topic = parseTopic(key);
       if (!topic) {
-        invalid.add(key);
-        onEvent({ kind: 'error', topic: key, code: 'invalid_topic', message: 'Not a topic this hub knows.', retrying: false });
+        (this.invalid ??= new Set()).add(key);
+        this.onEvent({ kind: 'error', topic: key, code: 'invalid_topic', message: 'Not a topic this hub knows.', retrying: false });
         return;
       }
-      const token = tokenState(isMarketTopic(topic) ? tokenId : (topic as AccountTopic).tokenId);
-      watchToken(token);
-      const state = retain(token, key, topic, viewerKey);
-      const unsubscribe = broker.subscribe(state.channel, onEvent);
-      held.set(key, { state, unsubscribe });
-      deliverInitial(state, onEvent, resumeFrom);
-    };
+      const token = tokenState(isMarketTopic(topic) ? this.tokenId : (topic as AccountTopic).tokenId);
+      this.watchToken(token);
+      const state = retain(token, key, topic, this.viewerKey);
+      this.held.set(key, { state, unsubscribe: broker.subscribe(state.channel, this.onEvent) });
+      deliverInitial(state, this.onEvent, resumeFrom);
+    }
 
-    const remove = (key: string) => {
-      invalid.delete(key);
-      const entry = held.get(key);
+    private remove(key: string) {
+      this.invalid?.delete(key);
+      const entry = this.held.get(key);
       if (!entry) return;
-      held.delete(key);
+      this.held.delete(key);
       entry.unsubscribe();
-      release(entry.state, viewerKey);
-    };
+      release(entry.state, this.viewerKey);
+    }
 
-    const releaseTokens = () => {
-      const wanted = new Set([...held.values()].map((h) => h.state.token.tokenId));
-      for (const [id, unsubscribe] of statusTokens) {
+    private releaseTokens() {
+      const wanted = new Set<string>();
+      for (const entry of this.held.values()) wanted.add(entry.state.token.tokenId);
+      for (const [id, unsubscribe] of this.statusTokens) {
         if (wanted.has(id)) continue;
         unsubscribe();
-        statusTokens.delete(id);
+        this.statusTokens.delete(id);
         const token = tokens.get(id);
         if (token) {
           token.subscriptions--;
           scheduleFlush(token);
         }
       }
-    };
+    }
 
-    const update = (topics: string[]) => {
-      if (closed) return;
+    update(topics: string[]) {
+      if (this.closed) return;
       const next = [...new Set(topics)];
       const keep = new Set(next);
-      for (const key of [...held.keys(), ...invalid]) if (!keep.has(key)) remove(key);
-      for (const key of next) if (!held.has(key) && !invalid.has(key)) add(key, undefined);
-      releaseTokens();
-      current = next;
-    };
+      for (const key of [...this.held.keys(), ...(this.invalid ?? [])]) if (!keep.has(key)) this.remove(key);
+      for (const key of next) if (!this.held.has(key) && !this.invalid?.has(key)) this.add(key, undefined);
+      this.releaseTokens();
+      this.current = next;
+    }
 
-    current = [...new Set(initialTopics)];
-    for (const key of current) add(key, subscribeOptions.resumeFrom);
-    return {
-      get topics() {
-        return current;
-      },
-      update,
-      close() {
-        if (closed) return;
-        for (const key of [...held.keys()]) remove(key);
-        releaseTokens();
-        invalid.clear();
-        closed = true;
-        current = [];
-      },
-    };
-  };
+    close() {
+      if (this.closed) return;
+      for (const key of [...this.held.keys()]) this.remove(key);
+      this.releaseTokens();
+      this.invalid = null;
+      this.closed = true;
+      this.current = [];
+    }
+  }
+
+  const subscribe: Hub['subscribe'] = (viewerKey, tokenId, initialTopics, onEvent, subscribeOptions = {}) =>
+    new HubSubscription(viewerKey, tokenId, onEvent, initialTopics, subscribeOptions.resumeFrom);
 
   const metrics = (): HubMetrics => {
     let reconnects = closedReconnects;
