@@ -2,6 +2,7 @@ import 'server-only';
 // Changes the viewer's own password. Wrong guesses at the current one count towards the sign-in
 // lockout, so this form cannot be used to brute-force a password on an unattended session.
 import { withAudit } from '../audit/append-audit';
+import { accessChanged } from '../auth/access-changed';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { requirePermission } from '../auth/session';
 import { checkThrottle, clearFailures, recordFailure } from '../auth/throttle';
@@ -29,5 +30,7 @@ export async function changePassword(input: ChangePasswordInput): Promise<{ emai
   await withAudit({ action: 'account.password_changed', actor: { id: viewer.id, label: viewer.email }, targetId: viewer.id }, (tx) =>
     tx.user.update({ where: { id: viewer.id }, data: { passwordHash, mustChangePassword: false, sessionVersion: { increment: 1 } } }),
   );
+  // Every session ends, live streams included.
+  await accessChanged([viewer.id]);
   return { email: viewer.email };
 }

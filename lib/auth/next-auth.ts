@@ -82,8 +82,8 @@ function readSessionCookie(header: string): string | null {
   return chunks.length ? chunks.join('') : null;
 }
 
-/** The viewer behind a raw Cookie header, with the same checks as getViewer (for the node:http fast path). */
-export async function viewerFromCookieHeader(header: string | undefined): Promise<Viewer | null> {
+/** The verified session claims in a raw Cookie header (user id, session version), or null. */
+export async function claimsFromCookieHeader(header: string | undefined): Promise<{ uid: string; sv: number } | null> {
   const token = header ? readSessionCookie(header) : null;
   if (!token) return null;
   let claims: Awaited<ReturnType<typeof decode>>;
@@ -94,7 +94,13 @@ export async function viewerFromCookieHeader(header: string | undefined): Promis
   }
   if (!claims || typeof claims.uid !== 'string' || typeof claims.sv !== 'number') return null;
   // decode() checks the signature; expiry is the JWT's own `exp`, which jose verifies there too.
-  return findViewer({ uid: claims.uid, sv: claims.sv });
+  return { uid: claims.uid, sv: claims.sv };
+}
+
+/** The viewer behind a raw Cookie header, with the same checks as getViewer (for the node:http fast path). */
+export async function viewerFromCookieHeader(header: string | undefined): Promise<Viewer | null> {
+  const claims = await claimsFromCookieHeader(header);
+  return claims ? findViewer(claims) : null;
 }
 
 let handler: ReturnType<typeof NextAuth> | undefined;

@@ -1,6 +1,7 @@
 import 'server-only';
 // T-Bank answered "token invalid" (40003): the token is marked invalid at once, with its audit record.
 import { appendAudit, type AuditInput } from '../audit/append-audit';
+import { accessChanged } from '../auth/access-changed';
 import { db } from '../db';
 import { logger } from '../log';
 
@@ -14,8 +15,11 @@ export async function markTokenInvalid(tokenId: string, actor: AuditInput['actor
     if (count === 0) return false;
     await appendAudit(tx, { action: 'token.marked_invalid', actor, tokenId, details, at: now });
     return true;
-  }).then((marked) => {
-    if (marked) logger().warn({ tokenId, by: actor.label }, 'T-Bank rejected a stored token; marked invalid');
+  }).then(async (marked) => {
+    if (marked) {
+      logger().warn({ tokenId, by: actor.label }, 'T-Bank rejected a stored token; marked invalid');
+      await accessChanged();
+    }
     return marked;
   });
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 // Pausing stops every use of a token without touching it at T-Bank; resuming restores it.
+import { accessChanged } from '../auth/access-changed';
 import { AppError } from '../errors';
 import type { TokenDto } from './dto';
 import { assertCan, mutateToken, type Actor } from './mutate-token';
@@ -7,12 +8,15 @@ import { assertCan, mutateToken, type Actor } from './mutate-token';
 /** Pauses an active or invalid token. */
 export async function pauseToken(viewer: Actor, id: string): Promise<TokenDto> {
   assertCan(viewer, 'tokens.manage', 'Only owners and admins can pause a token.');
-  return mutateToken(viewer, id, async (tx, row) => {
+  const token = await mutateToken(viewer, id, async (tx, row) => {
     if (row.state === 'paused') return null;
     if (row.state === 'retired') throw new AppError('conflict', 'This token was retired.');
     await tx.token.update({ where: { id }, data: { state: 'paused', pausedAt: new Date() } });
     return { action: 'token.paused', details: { from: row.state } };
   });
+  // Anyone may have been streaming through it.
+  await accessChanged();
+  return token;
 }
 
 /** Resumes a paused token; it comes back invalid if T-Bank had rejected it before. */

@@ -1,6 +1,7 @@
 import 'server-only';
 // Replacing a token's value (T-Bank issued a new one): the new value is verified live and must
 // belong to the same T-Invest user; the old value's masked form goes to the history.
+import { accessChanged } from '../auth/access-changed';
 import { AppError } from '../errors';
 import { maskToken } from '../vault';
 import { sealTokenValue, tokenFingerprint } from '../vault/runtime';
@@ -37,7 +38,7 @@ export async function replaceTokenValue(viewer: Actor, id: string, input: { valu
   const columns = await verificationColumns(verification, now);
   const masked = maskToken(value);
   try {
-    return await mutateToken(viewer, id, async (tx, current) => {
+    const token = await mutateToken(viewer, id, async (tx, current) => {
       if (current.state === 'retired') throw new AppError('conflict', 'This token was retired meanwhile.');
       await tx.tokenVersion.create({
         data: { tokenId: id, masked: current.masked, depositedAt: current.versions[0]?.replacedAt ?? current.createdAt, replacedAt: now, replacedById: viewer.id },
@@ -59,6 +60,9 @@ export async function replaceTokenValue(viewer: Actor, id: string, input: { valu
       });
       return { action: 'token.replaced', details: { from: current.masked, to: masked, kind: verification.kind } };
     });
+    // The new value may hold fewer accounts than the old one.
+    await accessChanged();
+    return token;
   } catch (error) {
     // A deposit (or another replace) stored the same value after our check: the unique fingerprint
     // refused our write and the transaction rolled back whole. Answer as for a value already stored.

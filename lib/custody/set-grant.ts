@@ -1,5 +1,6 @@
 import 'server-only';
 // Grants: which member may use a token, and for which of its accounts (none listed = all).
+import { accessChanged } from '../auth/access-changed';
 import { AppError } from '../errors';
 import type { TokenDto } from './dto';
 import { assertCan, mutateToken, type Actor } from './mutate-token';
@@ -8,7 +9,7 @@ import { assertCan, mutateToken, type Actor } from './mutate-token';
 export async function setGrant(viewer: Actor, tokenId: string, userId: string, accountIds: string[]): Promise<TokenDto> {
   assertCan(viewer, 'tokens.manage', 'Only owners and admins can share a token.');
   const wanted = [...new Set(accountIds)].sort();
-  return mutateToken(viewer, tokenId, async (tx, row) => {
+  const token = await mutateToken(viewer, tokenId, async (tx, row) => {
     const user = await tx.user.findUnique({ where: { id: userId }, select: { id: true, disabledAt: true } });
     if (!user || user.disabledAt) throw new AppError('not_found', 'Member not found.');
     const known = new Set(row.accounts.map((account) => account.accountId));
@@ -25,4 +26,7 @@ export async function setGrant(viewer: Actor, tokenId: string, userId: string, a
     });
     return { action: 'token.grant_set', targetId: userId, details: { accountIds: wanted, previous: current ? current.accountIds : null } };
   });
+  // Fewer accounts than before: the member's open live streams drop the others now.
+  await accessChanged([userId]);
+  return token;
 }

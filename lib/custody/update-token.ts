@@ -1,6 +1,7 @@
 import 'server-only';
 // PATCH a token: name and purpose, keep-alive, and its policy (which call classes it may make).
 // Turning trading on is an owner's decision and is audited as such.
+import { accessChanged } from '../auth/access-changed';
 import { can } from '../auth/permissions';
 import { AppError } from '../errors';
 import type { TokenDto } from './dto';
@@ -14,7 +15,7 @@ export async function updateToken(viewer: Actor, id: string, input: UpdateTokenI
   if (patch.label !== undefined || patch.purpose !== undefined || patch.allowedClasses !== undefined) {
     assertCan(viewer, 'tokens.manage', 'Only owners and admins can change a token.');
   }
-  return mutateToken(viewer, id, async (tx, row) => {
+  const token = await mutateToken(viewer, id, async (tx, row) => {
     const records: AuditRecord[] = [];
     const data: { label?: string; purpose?: string; keepAlive?: boolean; allowedClasses?: string[] } = {};
     const retired = row.state === 'retired';
@@ -55,4 +56,7 @@ export async function updateToken(viewer: Actor, id: string, input: UpdateTokenI
     await tx.token.update({ where: { id }, data });
     return records;
   });
+  // Turning 'streams' off ends live data through this token.
+  if (patch.allowedClasses !== undefined) await accessChanged();
+  return token;
 }

@@ -1,25 +1,37 @@
 import 'server-only';
 // GET /api/stream?topics=a,b,c – the one function behind both the node:http fast path
 // (lib/server/main.ts) and the Next route handler (app/api/stream/route.ts): same session check,
-// same per-topic grant check, same SSE session.
+// same per-topic grant check, same SSE session, and both kept where access changes reach them.
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { viewerFromCookieHeader } from '../auth/next-auth';
+import { findViewer } from '../auth/find-viewer';
+import { claimsFromCookieHeader } from '../auth/next-auth';
 import { can } from '../auth/permissions';
 import { streamAccessFor } from '../custody/stream-access';
 import { AppError } from '../errors';
 import { MAX_TOPIC_LENGTH } from '../hub/topics';
 import { streamHub } from '../server/stream-hub';
 import { toErrorResponse } from './errors';
-import { serveSse, sseResponse, type SseRequestOptions } from './sse';
+import { liveAccessMark, trackLiveSession } from './live-access';
+import { createSseSession, serveSse, SSE_HEADERS, type SseRequestOptions, type SseSession } from './sse';
 
 export const STREAM_PATH = '/api/stream';
 const MAX_TOPICS = 256;
 
+/** A stream about to open: the session's options, and `watch` to call with the session once created. */
+export interface LiveStream {
+  options: SseRequestOptions;
+  /** Keeps the session where access changes reach it (lib/http/live-access.ts) until it closes. */
+  watch(session: SseSession): void;
+}
+
 /** Authenticates the cookie, reads the topic list and builds the session's options; throws AppError. */
-export async function liveStreamOptions(cookie: string | null | undefined, url: string): Promise<SseRequestOptions> {
-  const viewer = await viewerFromCookieHeader(cookie ?? undefined);
-  if (!viewer) throw new AppError('unauthenticated', 'Sign in to watch live data.');
+export async function liveStreamOptions(cookie: string | null | undefined, url: string): Promise<LiveStream> {
+  // Taken before anything is read: a change announced from here on is re-checked once the session is watched.
+  const mark = liveAccessMark();
+  const claims = await claimsFromCookieHeader(cookie ?? undefined);
+  const viewer = claims ? await findViewer(claims) : null;
+  if (!claims || !viewer) throw new AppError('unauthenticated', 'Sign in to watch live data.');
   if (viewer.mustChangePassword) throw new AppError('forbidden', 'Change your temporary password first.');
   if (!can(viewer.role, 'overview.read')) throw new AppError('forbidden', 'Your role may not watch live data.');
   const raw = new URL(url, 'http://localhost').searchParams.get('topics') ?? '';
@@ -27,7 +39,7 @@ export async function liveStreamOptions(cookie: string | null | undefined, url: 
   if (topics.length === 0) throw new AppError('invalid', 'Name at least one topic: ?topics=lastPrice:<uid>,…');
   if (topics.length > MAX_TOPICS || topics.some((t) => t.length > MAX_TOPIC_LENGTH)) throw new AppError('invalid', `At most ${MAX_TOPICS} topics per stream.`);
   const access = await streamAccessFor(viewer);
-  return {
+  const options: SseRequestOptions = {
     hub: streamHub(),
     viewerKey: viewer.id,
     // Topics the viewer may not watch never reach the hub; '' only ever pairs with refused market topics.
@@ -36,12 +48,69 @@ export async function liveStreamOptions(cookie: string | null | undefined, url: 
     maxTopics: MAX_TOPICS,
     authorizeTopic: (topic) => access.authorize(topic),
   };
+  const grant = { viewerId: viewer.id, sessionVersion: claims.sv, marketTokenId: access.marketTokenId };
+  let untrack: (() => void) | undefined;
+  const onClose = options.onClose;
+  return {
+    options: {
+      ...options,
+      onClose(reason) {
+        untrack?.();
+        onClose?.(reason);
+      },
+    },
+    watch(session) {
+      untrack = trackLiveSession(session, grant, mark);
+    },
+  };
+}
+
+function lastEventIdOf(request: Request): string | null {
+  // Mercure-style query parameter, for the gap between page render and the first connection.
+  return request.headers.get('last-event-id') || new URL(request.url).searchParams.get('lastEventId');
+}
+
+/**
+ * sseResponse (lib/http/sse.ts) with the session in hand, so it can be watched: a ReadableStream
+ * that honours backpressure and closes the session on cancel or abort.
+ */
+function watchedSseResponse(request: Request, { options, watch }: LiveStream): Response {
+  let session: SseSession | null = null;
+  let cancelled = false;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        session = createSseSession({ ...options, lastEventId: lastEventIdOf(request) }, {
+          write(chunk) {
+            if (cancelled) throw new Error('stream cancelled');
+            controller.enqueue(chunk.bytes);
+            return (controller.desiredSize ?? 0) > 0;
+          },
+          end() {
+            if (!cancelled) controller.close();
+          },
+        });
+        watch(session);
+      },
+      pull() {
+        session?.drained();
+      },
+      cancel() {
+        cancelled = true;
+        session?.close('disconnect');
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+  // Some runtimes never cancel the body on disconnect (next.js#50804); the abort signal is the second net.
+  request.signal?.addEventListener('abort', () => session?.close('disconnect'), { once: true });
+  return new Response(stream, { headers: SSE_HEADERS });
 }
 
 /** The route-handler flavour (next dev, other deployments). */
 export async function liveStreamResponse(request: Request): Promise<Response> {
   try {
-    return sseResponse(request, await liveStreamOptions(request.headers.get('cookie'), request.url));
+    return watchedSseResponse(request, await liveStreamOptions(request.headers.get('cookie'), request.url));
   } catch (error) {
     return toErrorResponse(error, crypto.randomUUID());
   }
@@ -49,9 +118,9 @@ export async function liveStreamResponse(request: Request): Promise<Response> {
 
 /** The node:http flavour: no Next stack between the socket and the session. */
 export async function serveLiveStream(req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let options: SseRequestOptions;
+  let stream: LiveStream;
   try {
-    options = await liveStreamOptions(req.headers.cookie, req.url ?? '/');
+    stream = await liveStreamOptions(req.headers.cookie, req.url ?? '/');
   } catch (error) {
     const response = toErrorResponse(error, crypto.randomUUID());
     res.writeHead(response.status, Object.fromEntries(response.headers));
@@ -59,5 +128,5 @@ export async function serveLiveStream(req: IncomingMessage, res: ServerResponse)
     return;
   }
   if (res.destroyed) return;
-  serveSse(req, res, options);
+  stream.watch(serveSse(req, res, stream.options));
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 // A member who has forgotten their password gets a new temporary one from an owner or admin.
+import { accessChanged } from '../auth/access-changed';
 import { generateTemporaryPassword, hashPassword } from '../auth/password';
 import { clearFailures } from '../auth/throttle';
 import { AppError } from '../errors';
@@ -25,5 +26,6 @@ export async function resetMemberPassword(memberId: string): Promise<{ member: T
   });
   // After the transaction: PGlite has one connection, and the lock row lives outside it.
   await clearFailures(member.email);
+  await accessChanged([memberId]);
   return { member, temporaryPassword };
 }

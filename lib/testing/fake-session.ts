@@ -11,6 +11,20 @@ export function actAs(user: { id: string; sessionVersion: number } | null): void
   claims = user ? { uid: user.id, sv: user.sessionVersion } : null;
 }
 
+/**
+ * The claims behind a Cookie header: `test-session=<uid>.<sv>` names them (so two users can stream
+ * at once); without it, whatever actAs() said.
+ */
+export async function claimsFromCookieHeader(header: string | undefined): Promise<{ uid: string; sv: number } | null> {
+  const named = header?.match(/(?:^|;\s*)test-session=([^.;]+)\.(\d+)/);
+  return named ? { uid: named[1]!, sv: Number(named[2]) } : claims;
+}
+
+/** The Cookie header that makes a request come from this user (for claimsFromCookieHeader). */
+export function sessionCookieFor(user: { id: string; sessionVersion: number }): string {
+  return `test-session=${user.id}.${user.sessionVersion}`;
+}
+
 export function nextAuthHandler(): never {
   throw new Error('next-auth is not available in unit tests');
 }
