@@ -13,7 +13,7 @@ import { MAX_TOPIC_LENGTH } from '../hub/topics';
 import { streamHub } from '../server/stream-hub';
 import { toErrorResponse } from './errors';
 import { liveAccessMark, trackLiveSession } from './live-access';
-import { createSseSession, serveSse, SSE_HEADERS, type SseRequestOptions, type SseSession } from './sse';
+import { serveSse, sseResponse, type SseRequestOptions, type SseSession } from './sse';
 
 export const STREAM_PATH = '/api/stream';
 const MAX_TOPICS = 256;
@@ -65,52 +65,11 @@ export async function liveStreamOptions(cookie: string | null | undefined, url: 
   };
 }
 
-function lastEventIdOf(request: Request): string | null {
-  // Mercure-style query parameter, for the gap between page render and the first connection.
-  return request.headers.get('last-event-id') || new URL(request.url).searchParams.get('lastEventId');
-}
-
-/**
- * sseResponse (lib/http/sse.ts) with the session in hand, so it can be watched: a ReadableStream
- * that honours backpressure and closes the session on cancel or abort.
- */
-function watchedSseResponse(request: Request, { options, watch }: LiveStream): Response {
-  let session: SseSession | null = null;
-  let cancelled = false;
-  const stream = new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        session = createSseSession({ ...options, lastEventId: lastEventIdOf(request) }, {
-          write(chunk) {
-            if (cancelled) throw new Error('stream cancelled');
-            controller.enqueue(chunk.bytes);
-            return (controller.desiredSize ?? 0) > 0;
-          },
-          end() {
-            if (!cancelled) controller.close();
-          },
-        });
-        watch(session);
-      },
-      pull() {
-        session?.drained();
-      },
-      cancel() {
-        cancelled = true;
-        session?.close('disconnect');
-      },
-    },
-    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
-  );
-  // Some runtimes never cancel the body on disconnect (next.js#50804); the abort signal is the second net.
-  request.signal?.addEventListener('abort', () => session?.close('disconnect'), { once: true });
-  return new Response(stream, { headers: SSE_HEADERS });
-}
-
 /** The route-handler flavour (next dev, other deployments). */
 export async function liveStreamResponse(request: Request): Promise<Response> {
   try {
-    return watchedSseResponse(request, await liveStreamOptions(request.headers.get('cookie'), request.url));
+    const stream = await liveStreamOptions(request.headers.get('cookie'), request.url);
+    return sseResponse(request, stream.options, stream.watch);
   } catch (error) {
     return toErrorResponse(error, crypto.randomUUID());
   }

@@ -464,8 +464,11 @@ function lastEventIdOf(header: string | null | undefined, url: string | undefine
   return new URL(url, 'http://localhost').searchParams.get('lastEventId');
 }
 
-/** A Response for a Next route handler (app/api/stream/route.ts): a ReadableStream that honours backpressure. */
-export function sseResponse(request: Request, options: SseRequestOptions): Response {
+/**
+ * A Response for a Next route handler (app/api/stream/route.ts): a ReadableStream that honours backpressure.
+ * `onSession` receives the session as soon as it exists (to keep it where access changes reach it).
+ */
+export function sseResponse(request: Request, options: SseRequestOptions, onSession?: (session: SseSession) => void): Response {
   let session: SseSession | null = null;
   let cancelled = false;
   const stream = new ReadableStream<Uint8Array>(
@@ -481,6 +484,7 @@ export function sseResponse(request: Request, options: SseRequestOptions): Respo
             if (!cancelled) controller.close();
           },
         });
+        onSession?.(session);
       },
       pull() {
         session?.drained();
