@@ -34,8 +34,10 @@ test('the inventory shows each token with its facts, and filters and sorts throu
   await expect(page.getByRole('heading', { name: 'No token matches these filters' })).toBeVisible();
 
   await page.goto('/tokens?sort=label&dir=asc');
-  const names = await table.locator('tbody tr').evaluateAll((rows) => rows.map((entry) => entry.getAttribute('aria-label')));
-  expect(names).toEqual(['Family read-only', 'Sandbox play', 'Scoped broker', 'To be retired', 'Trading desk']);
+  // Polled: right after navigation the table may still be the previous page's empty state.
+  await expect
+    .poll(() => table.locator('tbody tr').evaluateAll((rows) => rows.map((entry) => entry.getAttribute('aria-label'))))
+    .toEqual(['Family read-only', 'Sandbox play', 'Scoped broker', 'To be retired', 'Trading desk']);
 });
 
 test('a token page: verify now, rename, pause and resume', async ({ page }) => {

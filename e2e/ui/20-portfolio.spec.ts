@@ -105,6 +105,29 @@ test('the sandbox flow opens an account, pays in, buys and shows the position', 
   await expect(account.locator('tr[data-ticker="SBER"]')).toContainText('30');
 });
 
+test('a trade reaches an open account page through PositionsStream, without a reload', async ({ page }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  const token = await ensureToken(page, DEMO_TOKENS.sandbox, 'Portfolio sandbox', 'sandbox');
+  const opened = await recordApiResponse(await page.request.post('/api/sandbox/accounts', { data: { token, name: 'e2e live positions' } }));
+  expect(opened.ok()).toBe(true);
+  const account = ((await opened.json()) as { accountId: string }).accountId;
+  expect((await page.request.post('/api/sandbox/pay-in', { data: { token, account, amount: '500000' } })).ok()).toBe(true);
+  const buy = (lots: number) => page.request.post('/api/sandbox/orders', { data: { token, account, instrument: SBER, direction: 'buy', lots } });
+  expect((await buy(1)).ok()).toBe(true);
+  // The inventory learns a token's accounts when it is verified: the new sandbox account becomes viewable.
+  expect((await recordApiResponse(await page.request.post(`/api/tokens/${token}/verify`))).ok()).toBe(true);
+
+  await page.goto(`/accounts/${token}/${account}`);
+  const quantity = page.locator('tr[data-ticker="SBER"] td').nth(2);
+  await expect(quantity).toHaveText('10');
+  await expect(page.locator('[data-connection="live"]')).toBeVisible({ timeout: 15_000 });
+  // A soft refresh keeps this; a reload would lose it.
+  await page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
+  expect((await buy(2)).ok()).toBe(true);
+  await expect(quantity).toHaveText('30', { timeout: 15_000 });
+  expect(await page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
+});
+
 test('a member sees only the accounts granted to them', async ({ page, browser }) => {
   await signIn(page, OWNER.email, OWNER.password);
   const tokenId = await ensureToken(page, DEMO_TOKENS.readonly, 'Portfolio read-only');

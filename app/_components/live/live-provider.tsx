@@ -110,6 +110,44 @@ export function useLiveTopic(topic: string | null): LiveTopicState {
   );
 }
 
+/**
+ * Re-renders the page's server components after one of `topics` changes. The first value of each topic is
+ * what the page was rendered from, so it does not count. The refresh waits `delayMs` (past the server's
+ * short upstream cache), and every change in that window shares it.
+ */
+export function useRefreshOnChange(topics: readonly string[], delayMs: number): void {
+  const store = useStore();
+  const router = useRouter();
+  const key = [...new Set(topics)].sort().join(',');
+  useEffect(() => {
+    if (!key) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cleanups = key.split(',').map((topic) => {
+      const release = store.retain(topic);
+      let seen = store.get(topic)?.receivedAt ?? null;
+      const off = store.subscribe(topic, () => {
+        const at = store.get(topic)?.receivedAt ?? null;
+        if (at === null || at === seen) return;
+        const first = seen === null;
+        seen = at;
+        if (first || timer !== undefined) return;
+        timer = setTimeout(() => {
+          timer = undefined;
+          router.refresh();
+        }, delayMs);
+      });
+      return () => {
+        off();
+        release();
+      };
+    });
+    return () => {
+      clearTimeout(timer);
+      for (const cleanup of cleanups) cleanup();
+    };
+  }, [store, router, key, delayMs]);
+}
+
 /** The page's connection: live, reconnecting (browser→server or server→T-Bank), offline. */
 export function useLiveConnection(): ConnectionState {
   const store = useStore();

@@ -1,4 +1,5 @@
-// An account's page body: summary (total follows the portfolio stream), positions, cash.
+// An account's page body: summary (total follows the portfolio stream), positions and cash (re-rendered on
+// position changes), cash.
 import { useTranslations } from 'next-intl';
 import type { AccountPortfolioDto } from '@/lib/portfolio/dto';
 import { Card } from '../ui/card';
@@ -6,6 +7,7 @@ import { ConnectionIndicator, LiveProvider } from '../live';
 import { Percent } from './format';
 import { LivePortfolioValue } from './live-money-client';
 import { CashTable, PositionsTable } from './positions-table';
+import { RefreshOnPositions } from './refresh-on-positions';
 
 export function AccountSummary({ portfolio }: { portfolio: AccountPortfolioDto }) {
   const t = useTranslations('portfolio');
@@ -36,6 +38,7 @@ export function AccountSummary({ portfolio }: { portfolio: AccountPortfolioDto }
 export function AccountPortfolio({ portfolio }: { portfolio: AccountPortfolioDto }) {
   return (
     <LiveProvider topics={[portfolio.topics.portfolio]}>
+      <RefreshOnPositions topics={[portfolio.topics.positions]} />
       <div className="mb-3 flex justify-end">
         <ConnectionIndicator />
       </div>

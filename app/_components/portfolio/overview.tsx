@@ -13,6 +13,7 @@ import { FailureAlert, StaleNotice } from './failure-alert';
 import { Money, Percent } from './format';
 import { useTypeName } from './instrument-type-name';
 import { LivePortfolioValue } from './live-money-client';
+import { RefreshOnPositions } from './refresh-on-positions';
 
 function Stat({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -48,8 +49,11 @@ export function Overview({ overview }: { overview: OverviewDto }) {
   const t = useTranslations('portfolio');
   const typeName = useTypeName();
   const topics = overview.accounts.filter((a) => a.value).map((a) => formatTopic({ kind: 'portfolio', tokenId: a.tokenId, accountId: a.accountId }));
+  // Trades and cash movements change the allocation; the totals above follow the portfolio topics live.
+  const positionTopics = overview.accounts.filter((a) => a.value).map((a) => formatTopic({ kind: 'positions', tokenId: a.tokenId, accountId: a.accountId }));
   return (
     <LiveProvider topics={topics}>
+      <RefreshOnPositions topics={positionTopics} />
       <div className="mb-3 flex justify-end">
         <ConnectionIndicator />
       </div>
