@@ -526,6 +526,28 @@ describe('health checks', () => {
   });
 });
 
+describe('checks that find an account gone', () => {
+  it('announce an access change (open streams on that account must stop), and only then', async () => {
+    const { onAccessChanged } = await import('../auth/access-changed');
+    const announced: (string[] | undefined)[] = [];
+    onAccessChanged('custody-test', (userIds) => void announced.push(userIds));
+    try {
+      const { token } = await deposit(owner, DEMO_TOKENS.sandbox, { endpoint: { kind: 'sandbox' } });
+      const client = await m.tinvestFor({ viewer: owner }, token.id);
+      const { accountId } = await client.openSandboxAccount({ name: 'goes away' });
+      expect((await m.verifyToken(owner, token.id)).accounts.map((a) => a.id)).toContain(accountId);
+      expect(announced).toEqual([]);
+      await client.closeSandboxAccount({ accountId });
+      expect((await m.verifyToken(owner, token.id)).accounts.map((a) => a.id)).not.toContain(accountId);
+      expect(announced).toEqual([undefined]);
+      await m.verifyToken(owner, token.id);
+      expect(announced).toHaveLength(1);
+    } finally {
+      onAccessChanged('custody-test', () => {});
+    }
+  });
+});
+
 describe('secrecy', () => {
   it('never lets a token value out: DTOs, errors, logs, or any table', async () => {
     const { token } = await deposit(owner, DEMO_TOKENS.accountScoped);

@@ -3,6 +3,7 @@ import 'server-only';
 // what T-Bank said: accounts, rights, limits; "invalid" at once on 40003; a token T-Bank accepts
 // again comes back from invalid.
 import { appendAudit } from '../audit/append-audit';
+import { accessChanged } from '../auth/access-changed';
 import { db } from '../db';
 import { AppError } from '../errors';
 import { isTinvestError } from '../tinvest';
@@ -48,11 +49,12 @@ export async function checkStoredToken(actor: TinvestActor, tokenId: string, { a
     return { outcome, message };
   }
   const columns = await verificationColumns(verification, now);
-  await db().$transaction(async (tx) => {
+  const lostAccounts = await db().$transaction(async (tx) => {
     await tx.$queryRaw`SELECT "id" FROM "Token" WHERE "id" = ${tokenId}::uuid FOR UPDATE`;
-    const row = await tx.token.findUniqueOrThrow({ where: { id: tokenId }, select: { state: true, kind: true } });
-    if (row.state === 'retired') return;
+    const row = await tx.token.findUniqueOrThrow({ where: { id: tokenId }, select: { state: true, kind: true, accounts: { select: { accountId: true } } } });
+    if (row.state === 'retired') return false;
     const restored = row.state === 'invalid';
+    const reachable = new Set(verification.accounts.map((account) => account.id));
     await tx.tokenAccount.deleteMany({ where: { tokenId } });
     await tx.token.update({
       where: { id: tokenId },
@@ -67,7 +69,10 @@ export async function checkStoredToken(actor: TinvestActor, tokenId: string, { a
         at: now,
       });
     }
+    return row.accounts.some((account) => !reachable.has(account.accountId));
   });
+  // An account the token no longer reaches must stop streaming to everyone watching it.
+  if (lostAccounts) await accessChanged();
   return { outcome: 'ok', message: columns.verifyMessage };
 }
 

@@ -12,13 +12,14 @@ const globalForHub = globalThis as unknown as { strongroomHub?: Hub; strongroomS
 export function streamHub(): Hub {
   if (globalForHub.strongroomHub) return globalForHub.strongroomHub;
   const limits = (globalForHub.strongroomStreamLimits ??= new Map());
-  const clientFor = async (tokenId: string) => {
-    // Opening a stream is the moment to refresh the token's MarketDataStream budget from its tariff.
-    limits.set(tokenId, await streamLimitOf(tokenId));
-    return tinvestFor({ job: 'stream-hub' }, tokenId);
-  };
+  const upstreams = tinvestUpstreams((tokenId) => tinvestFor({ job: 'stream-hub' }, tokenId), { streamLimitFor: (tokenId) => limits.get(tokenId) ?? 1 });
   globalForHub.strongroomHub = createHub({
-    ...tinvestUpstreams(clientFor, { streamLimitFor: (tokenId) => limits.get(tokenId) ?? 1 }),
+    ...upstreams,
+    // Opening a market stream is the moment to refresh the token's MarketDataStream budget from its tariff.
+    openMarketStream: async (tokenId) => {
+      limits.set(tokenId, await streamLimitOf(tokenId));
+      return upstreams.openMarketStream(tokenId);
+    },
     graceMs: env().STREAM_GRACE_SECONDS * 1000,
   });
   return globalForHub.strongroomHub;
