@@ -52,8 +52,8 @@ async function startDemoEmulator(config: Env) {
     adminPort: config.DEMO_TINVEST_ADMIN_PORT,
   });
   console.log(`T-Invest emulator: production ${emulator.address}, sandbox ${emulator.sandboxAddress}, admin ${emulator.adminUrl}`);
-  console.log('Demo tokens (the emulator accepts these; real T-Bank never will):');
-  for (const token of emulator.scenario.tokens) console.log(`  ${token.label.padEnd(22)} ${token.kind.padEnd(15)} ${token.value}`);
+  // Their values stay out of the log like any deposited token's: they are in emulator/tinvest/default-scenario.ts.
+  console.log(`Demo tokens: ${emulator.scenario.tokens.map((token) => `${token.label} (${token.kind})`).join(', ')}`);
   return emulator;
 }
 
