@@ -1,4 +1,5 @@
 // The one error vocabulary. Only lib/http turns these into HTTP responses.
+import type { ErrorKey, ErrorValues } from './i18n/messages';
 
 export const ERROR_STATUS = {
   invalid: 422,
@@ -19,13 +20,23 @@ export interface AppErrorOptions {
   fields?: Record<string, string[]>;
   /** Seconds until a retry may succeed (429). */
   retryAfterSeconds?: number;
+  /** The message in the catalogue (lib/i18n/messages/*.errors.json); shown in the viewer's language. */
+  messageKey?: ErrorKey;
+  /** ICU values for `messageKey` and `fieldKeys`. */
+  values?: ErrorValues;
+  /** Per field, the catalogue message that replaces `fields[field]` when shown. */
+  fieldKeys?: Record<string, ErrorKey>;
 }
 
 /** An expected failure whose message is safe to show to the person who caused it. */
 export class AppError extends Error {
   readonly fields?: Record<string, string[]>;
   readonly retryAfterSeconds?: number;
+  readonly messageKey?: ErrorKey;
+  readonly values?: ErrorValues;
+  readonly fieldKeys?: Record<string, ErrorKey>;
 
+  /** `message` is English: it goes to logs and tests, and is shown when there is no `messageKey`. */
   constructor(
     readonly code: ErrorCode,
     message: string,
@@ -35,6 +46,9 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.fields = options.fields;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.messageKey = options.messageKey;
+    this.values = options.values;
+    this.fieldKeys = options.fieldKeys;
   }
 
   get status(): number {

@@ -8,22 +8,20 @@ import { requirePermission } from '../auth/session';
 import { checkThrottle, clearFailures, recordFailure } from '../auth/throttle';
 import { db } from '../db';
 import { AppError } from '../errors';
-import { errorMessages } from '../i18n/error-messages';
 import type { ChangePasswordInput } from './schema';
 
 /** Replaces the password and ends every session (this one too); returns the email to sign in again with. */
 export async function changePassword(input: ChangePasswordInput): Promise<{ email: string }> {
   const viewer = await requirePermission('account.update');
-  const t = await errorMessages();
   await checkThrottle(viewer.email);
   const user = await db().user.findUniqueOrThrow({ where: { id: viewer.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
     const locked = await recordFailure(viewer.email);
     if (locked) throw locked;
-    throw new AppError('invalid', t('currentPasswordWrong'), { fields: { currentPassword: [t('currentPasswordWrong')] } });
+    throw new AppError('invalid', 'Your current password is not correct.', { fields: { currentPassword: ['Your current password is not correct.'] }, messageKey: 'errors.currentPasswordWrong', fieldKeys: { currentPassword: 'errors.currentPasswordWrong' } });
   }
   if (input.newPassword === input.currentPassword) {
-    throw new AppError('invalid', t('passwordUnchanged'), { fields: { newPassword: [t('passwordUnchanged')] } });
+    throw new AppError('invalid', 'Choose a password different from your current one.', { fields: { newPassword: ['Choose a password different from your current one.'] }, messageKey: 'errors.passwordUnchanged', fieldKeys: { newPassword: 'errors.passwordUnchanged' } });
   }
   await clearFailures(viewer.email);
   const passwordHash = await hashPassword(input.newPassword);

@@ -1,10 +1,11 @@
 // Input shapes for the account page. Pure: safe on both sides.
 import { z } from 'zod';
 import { PASSWORD_MAX_LENGTH, passwordSchema } from '../auth/schema';
+import { fieldMessage } from '../i18n/field-message';
 import { LOCALES } from '../i18n/locales';
 
 export const changePasswordSchema = z.object({
-  currentPassword: z.string().min(1, 'Enter your current password').max(PASSWORD_MAX_LENGTH),
+  currentPassword: z.string().refine((value) => value.length >= 1, fieldMessage('errors.fields.currentPasswordRequired', 'Enter your current password')).max(PASSWORD_MAX_LENGTH),
   newPassword: passwordSchema,
 });
 export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;

@@ -6,6 +6,8 @@ import { decode } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { env } from '../env';
 import { isAppError } from '../errors';
+import { resolveLocale } from '../i18n/resolve-locale';
+import { errorMessage, translateError } from '../i18n/translate-error';
 import { logger } from '../log';
 import { findViewer, type Viewer } from './find-viewer';
 import { clientAddress } from './client-address';
@@ -29,9 +31,10 @@ function authOptions(): NextAuthOptions {
             const user = await signIn(credentials, { ip: clientAddress(request?.headers) });
             return { id: user.id, sessionVersion: user.sessionVersion };
           } catch (error) {
-            if (isAppError(error)) throw new Error(error.message);
+            // The login form shows this message as it is, so it is in the reader's language.
+            if (isAppError(error)) throw new Error(errorMessage(error, await resolveLocale()));
             logger().error({ err: error }, 'sign-in failed unexpectedly');
-            throw new Error('Sign-in is unavailable right now. Try again in a minute.');
+            throw new Error(translateError('errors.signInUnavailable', undefined, await resolveLocale()));
           }
         },
       }),

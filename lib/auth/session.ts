@@ -3,7 +3,6 @@ import 'server-only';
 // so a disabled user or a changed role takes effect at once.
 import { cache } from 'react';
 import { AppError } from '../errors';
-import { errorMessages } from '../i18n/error-messages';
 import { findViewer, type Viewer } from './find-viewer';
 import { sessionClaims } from './next-auth';
 import { can, type Permission } from './permissions';
@@ -19,7 +18,7 @@ export const getViewer = cache(async (): Promise<Viewer | null> => {
 /** The viewer, or a 401. */
 export async function requireUser(): Promise<Viewer> {
   const viewer = await getViewer();
-  if (!viewer) throw new AppError('unauthenticated', (await errorMessages())('signInRequired'));
+  if (!viewer) throw new AppError('unauthenticated', 'Sign in to continue.', { messageKey: 'errors.signInRequired' });
   return viewer;
 }
 
@@ -27,8 +26,8 @@ export async function requireUser(): Promise<Viewer> {
 export async function requirePermission(permission: Permission): Promise<Viewer> {
   const viewer = await requireUser();
   if (viewer.mustChangePassword && permission !== 'account.update') {
-    throw new AppError('forbidden', (await errorMessages())('passwordChangeRequired'));
+    throw new AppError('forbidden', 'Change your temporary password first.', { messageKey: 'errors.passwordChangeRequired' });
   }
-  if (!can(viewer.role, permission)) throw new AppError('forbidden', (await errorMessages())('roleForbids'));
+  if (!can(viewer.role, permission)) throw new AppError('forbidden', 'Your role does not allow this.', { messageKey: 'errors.roleForbids' });
   return viewer;
 }

@@ -3,7 +3,6 @@ import 'server-only';
 import { recordAudit } from '../audit/append-audit';
 import { db } from '../db';
 import { AppError } from '../errors';
-import { errorMessages } from '../i18n/error-messages';
 import { decoyPasswordHash, verifyPassword } from './password';
 import { keyedHash } from './secret';
 import { signInSchema } from './schema';
@@ -22,9 +21,9 @@ export interface SignInContext {
 /** Verifies credentials under the lockout policy; throws AppError with a safe message. */
 export async function signIn(input: unknown, context: SignInContext = {}): Promise<SignedIn> {
   const ip = context.ip ?? null;
-  const invalid = async () => new AppError('unauthenticated', (await errorMessages())('invalidCredentials'));
+  const invalid = () => new AppError('unauthenticated', 'Email or password is incorrect.', { messageKey: 'errors.invalidCredentials' });
   const parsed = signInSchema.safeParse(input);
-  if (!parsed.success) throw await invalid();
+  if (!parsed.success) throw invalid();
   const { email, password } = parsed.data;
   const user = await db().user.findUnique({ where: { email } });
   // The same label for known and unknown emails, so the audit log does not tell them apart;
@@ -41,7 +40,7 @@ export async function signIn(input: unknown, context: SignInContext = {}): Promi
   if (!user || !valid || user.disabledAt) {
     const locked = await recordFailure(email);
     await auditFailure(locked !== null);
-    throw locked ?? (await invalid());
+    throw locked ?? invalid();
   }
   await clearFailures(email);
   await recordAudit({ action: 'auth.login', actor: { id: user.id, label: user.email }, ip });

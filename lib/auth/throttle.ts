@@ -4,7 +4,6 @@ import 'server-only';
 import { db } from '../db';
 import { env } from '../env';
 import { AppError } from '../errors';
-import { errorMessages } from '../i18n/error-messages';
 import { keyedHash } from './secret';
 
 export interface ThrottleState {
@@ -42,8 +41,9 @@ export function secondsUntil(lockedUntil: Date, now: Date): number {
 /** The 429 a locked email gets, naming how many minutes remain. */
 export async function lockedError(lockedUntil: Date, now: Date): Promise<AppError> {
   const seconds = secondsUntil(lockedUntil, now);
-  const t = await errorMessages();
-  return new AppError('rate_limited', t('signInLocked', { minutes: Math.ceil(seconds / 60) }), { retryAfterSeconds: seconds });
+  const minutes = Math.ceil(seconds / 60);
+  const message = `Too many failed sign-ins. Sign-in is locked for ${minutes} more ${minutes === 1 ? 'minute' : 'minutes'}.`;
+  return new AppError('rate_limited', message, { retryAfterSeconds: seconds, messageKey: 'errors.signInLocked', values: { minutes } });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

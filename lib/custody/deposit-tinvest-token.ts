@@ -86,7 +86,7 @@ async function existing(viewer: Depositor, fingerprint: string, tx: Tx = db()): 
 
 /** Verifies and stores a T-Invest token; returns the new entry, or the existing one for a known value. */
 export async function depositTinvestToken(viewer: Depositor, input: DepositInput): Promise<DepositResultDto> {
-  if (!can(viewer.role, 'tokens.create')) throw new AppError('forbidden', 'Only owners and admins can deposit tokens.');
+  if (!can(viewer.role, 'tokens.create')) throw new AppError('forbidden', 'Only owners and admins can deposit tokens.', { messageKey: 'errors.tokens.depositForbidden' });
   const { label, purpose, endpoint, value } = depositSchema.parse(input);
   const fingerprint = await tokenFingerprint(value);
   const known = await existing(viewer, fingerprint);

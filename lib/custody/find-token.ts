@@ -18,7 +18,7 @@ export function visibleTo(viewer: ViewerRef): Prisma.TokenWhereInput {
 /** One visible token row, or a 404. */
 export async function findVisibleToken(viewer: ViewerRef, id: string, tx: Tx = db()): Promise<TokenRow> {
   const row = await tx.token.findFirst({ ...TOKEN_QUERY, where: { id, ...visibleTo(viewer) } });
-  if (!row) throw new AppError('not_found', TOKEN_NOT_FOUND);
+  if (!row) throw new AppError('not_found', TOKEN_NOT_FOUND, { messageKey: 'errors.tokens.notFound' });
   return row;
 }
 

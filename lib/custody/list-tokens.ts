@@ -24,7 +24,7 @@ function compare(a: TokenDto, b: TokenDto, field: string): number {
 
 /** Tokens visible to the viewer; `status` filters by the derived status (expiring, expired…). */
 export async function listTokens(viewer: Actor, query: ListTokensQuery = {}, now = new Date()): Promise<TokenDto[]> {
-  if (!can(viewer.role, 'tokens.read')) throw new AppError('forbidden', 'You may not see tokens.');
+  if (!can(viewer.role, 'tokens.read')) throw new AppError('forbidden', 'You may not see tokens.', { messageKey: 'errors.tokens.readForbidden' });
   const { status, kind, provider, q, sort, dir } = listTokensQuerySchema.parse(query);
   const where: Prisma.TokenWhereInput = {
     ...visibleTo(viewer),

@@ -6,6 +6,7 @@ import type { Viewer } from '../auth/session';
 import { appendAudit, type AuditInput } from '../audit/append-audit';
 import { db, type Prisma } from '../db';
 import { AppError } from '../errors';
+import type { ErrorKey } from '../i18n/messages';
 import type { TokenDto } from './dto';
 import { findVisibleToken, tokenDtoFor } from './find-token';
 import type { TokenRow } from './to-token-dto';
@@ -14,8 +15,8 @@ export type Actor = Pick<Viewer, 'id' | 'email' | 'role'>;
 type Tx = Prisma.TransactionClient;
 
 /** Throws 403 unless the viewer's role holds the permission. */
-export function assertCan(viewer: Actor, permission: Permission, message: string): void {
-  if (!can(viewer.role, permission)) throw new AppError('forbidden', message);
+export function assertCan(viewer: Actor, permission: Permission, message: string, messageKey: ErrorKey): void {
+  if (!can(viewer.role, permission)) throw new AppError('forbidden', message, { messageKey });
 }
 
 export type AuditRecord = Omit<AuditInput, 'actor' | 'tokenId'>;

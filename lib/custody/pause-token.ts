@@ -7,10 +7,10 @@ import { assertCan, mutateToken, type Actor } from './mutate-token';
 
 /** Pauses an active or invalid token. */
 export async function pauseToken(viewer: Actor, id: string): Promise<TokenDto> {
-  assertCan(viewer, 'tokens.manage', 'Only owners and admins can pause a token.');
+  assertCan(viewer, 'tokens.manage', 'Only owners and admins can pause a token.', 'errors.tokens.pauseForbidden');
   const token = await mutateToken(viewer, id, async (tx, row) => {
     if (row.state === 'paused') return null;
-    if (row.state === 'retired') throw new AppError('conflict', 'This token was retired.');
+    if (row.state === 'retired') throw new AppError('conflict', 'This token was retired.', { messageKey: 'errors.tokens.retired' });
     await tx.token.update({ where: { id }, data: { state: 'paused', pausedAt: new Date() } });
     return { action: 'token.paused', details: { from: row.state } };
   });
@@ -21,10 +21,10 @@ export async function pauseToken(viewer: Actor, id: string): Promise<TokenDto> {
 
 /** Resumes a paused token; it comes back invalid if T-Bank had rejected it before. */
 export async function resumeToken(viewer: Actor, id: string): Promise<TokenDto> {
-  assertCan(viewer, 'tokens.manage', 'Only owners and admins can resume a token.');
+  assertCan(viewer, 'tokens.manage', 'Only owners and admins can resume a token.', 'errors.tokens.resumeForbidden');
   return mutateToken(viewer, id, async (tx, row) => {
     if (row.state === 'active' || row.state === 'invalid') return null;
-    if (row.state === 'retired') throw new AppError('conflict', 'This token was retired.');
+    if (row.state === 'retired') throw new AppError('conflict', 'This token was retired.', { messageKey: 'errors.tokens.retired' });
     const state = row.invalidSince ? 'invalid' : 'active';
     await tx.token.update({ where: { id }, data: { state, pausedAt: null } });
     return { action: 'token.resumed', details: { to: state } };

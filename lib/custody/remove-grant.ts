@@ -6,7 +6,7 @@ import { assertCan, mutateToken, type Actor } from './mutate-token';
 
 /** Removes a member's grant; idempotent. */
 export async function removeGrant(viewer: Actor, tokenId: string, userId: string): Promise<TokenDto> {
-  assertCan(viewer, 'tokens.manage', 'Only owners and admins can change who may use a token.');
+  assertCan(viewer, 'tokens.manage', 'Only owners and admins can change who may use a token.', 'errors.tokens.unshareForbidden');
   const token = await mutateToken(viewer, tokenId, async (tx) => {
     const { count } = await tx.tokenGrant.deleteMany({ where: { tokenId, userId } });
     return count === 0 ? null : { action: 'token.grant_removed', targetId: userId, details: {} };

@@ -15,23 +15,23 @@ import { db } from '../db';
 /** Throws 409 naming the entry that already holds this value (this token or another). */
 async function assertValueFree(id: string, fingerprint: string): Promise<void> {
   const holder = await db().token.findUnique({ where: { fingerprint }, select: { id: true, label: true } });
-  if (holder?.id === id) throw new AppError('conflict', 'This is the value already stored for this token.');
-  if (holder) throw new AppError('conflict', `This value is already stored as “${holder.label}”.`);
+  if (holder?.id === id) throw new AppError('conflict', 'This is the value already stored for this token.', { messageKey: 'errors.tokens.sameValue' });
+  if (holder) throw new AppError('conflict', `This value is already stored as “${holder.label}”.`, { messageKey: 'errors.tokens.valueStoredAs', values: { label: holder.label } });
 }
 
 /** Swaps in a new value for the same T-Invest user; an invalid token becomes active again. */
 export async function replaceTokenValue(viewer: Actor, id: string, input: { value: string }): Promise<TokenDto> {
-  assertCan(viewer, 'tokens.manage', 'Only owners and admins can replace a token.');
+  assertCan(viewer, 'tokens.manage', 'Only owners and admins can replace a token.', 'errors.tokens.replaceForbidden');
   const { value } = replaceValueSchema.parse(input);
   const row = await findVisibleToken(viewer, id);
-  if (row.state === 'retired') throw new AppError('conflict', 'This token was retired. Deposit the new value as a new token.');
+  if (row.state === 'retired') throw new AppError('conflict', 'This token was retired. Deposit the new value as a new token.', { messageKey: 'errors.tokens.retiredDepositNew' });
   const fingerprint = await tokenFingerprint(value);
   await assertValueFree(id, fingerprint);
 
   const verification = await verifySubmittedValue(viewer, value, { kind: row.endpointKind as EndpointKind, address: row.endpointAddress }, { tokenId: id, replace: true });
   const storedHash = (row.userInfo as { userIdHash?: string } | null)?.userIdHash;
   if (!storedHash || storedHash !== (await tinvestUserHash(verification.userId))) {
-    throw new AppError('invalid', 'This token belongs to a different T-Invest user than the one it replaces. Deposit it as a new token instead.');
+    throw new AppError('invalid', 'This token belongs to a different T-Invest user than the one it replaces. Deposit it as a new token instead.', { messageKey: 'errors.tokens.otherUser' });
   }
   const { sealed, kekVersion } = await sealTokenValue(id, 'tinvest', value);
   const now = new Date();
@@ -39,7 +39,7 @@ export async function replaceTokenValue(viewer: Actor, id: string, input: { valu
   const masked = maskToken(value);
   try {
     const token = await mutateToken(viewer, id, async (tx, current) => {
-      if (current.state === 'retired') throw new AppError('conflict', 'This token was retired meanwhile.');
+      if (current.state === 'retired') throw new AppError('conflict', 'This token was retired meanwhile.', { messageKey: 'errors.tokens.retiredMeanwhile' });
       await tx.tokenVersion.create({
         data: { tokenId: id, masked: current.masked, depositedAt: current.versions[0]?.replacedAt ?? current.createdAt, replacedAt: now, replacedById: viewer.id },
       });

@@ -7,7 +7,7 @@ import { assertCan, mutateToken, type Actor } from './mutate-token';
 
 /** Destroys the token's value for good; idempotent. Revoke it at T-Bank as well (TokenDto.revokeUrl). */
 export async function retireToken(viewer: Actor, id: string): Promise<TokenDto> {
-  assertCan(viewer, 'tokens.manage', 'Only owners and admins can retire a token.');
+  assertCan(viewer, 'tokens.manage', 'Only owners and admins can retire a token.', 'errors.tokens.retireForbidden');
   const token = await mutateToken(viewer, id, async (tx, row) => {
     if (row.state === 'retired') return null;
     await tx.token.update({ where: { id }, data: { state: 'retired', retiredAt: new Date(), sealed: null, kekVersion: null, fingerprint: null } });

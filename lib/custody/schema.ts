@@ -1,5 +1,7 @@
 // Input shapes for token custody. Pure: the deposit form validates with the same schemas.
 import { z } from 'zod';
+import { fieldMessage } from '../i18n/field-message';
+import type { ErrorKey, ErrorValues } from '../i18n/messages';
 import { CALL_CLASSES } from './policy';
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
@@ -9,17 +11,23 @@ export const tokenValueSchema = z
   .string({ error: 'Paste the token value.' })
   .transform((value) => value.trim())
   .superRefine((value, context) => {
-    const fail = (message: string) => context.addIssue({ code: 'custom', message });
-    if (value === '') return fail('Paste the token value.');
-    if (/^bearer\s/i.test(value)) return fail('Paste the token without the "Bearer " prefix.');
-    if (/\s/.test(value)) return fail('The token contains spaces or line breaks. Paste it as one line, exactly as T-Bank showed it.');
-    if (!/^[\x21-\x7e]+$/.test(value)) return fail('The token contains characters a T-Bank token never has (only printable ASCII letters, digits and symbols).');
-    if (value.length < 20) return fail('This is too short to be a T-Bank token (at least 20 characters). Copy the whole token.');
-    if (value.length > 512) return fail('This is too long to be a T-Bank token (at most 512 characters).');
+    const fail = (key: ErrorKey, message: string, values?: ErrorValues) => context.addIssue({ code: 'custom', ...fieldMessage(key, message, values) });
+    if (value === '') return fail('errors.fields.tokenEmpty', 'Paste the token value.');
+    if (/^bearer\s/i.test(value)) return fail('errors.fields.tokenBearer', 'Paste the token without the "Bearer " prefix.');
+    if (/\s/.test(value)) return fail('errors.fields.tokenSpaces', 'The token contains spaces or line breaks. Paste it as one line, exactly as T-Bank showed it.');
+    if (!/^[\x21-\x7e]+$/.test(value)) return fail('errors.fields.tokenCharacters', 'The token contains characters a T-Bank token never has (only printable ASCII letters, digits and symbols).');
+    if (value.length < 20) return fail('errors.fields.tokenTooShort', 'This is too short to be a T-Bank token (at least 20 characters). Copy the whole token.', { min: 20 });
+    if (value.length > 512) return fail('errors.fields.tokenTooLong', 'This is too long to be a T-Bank token (at most 512 characters).', { max: 512 });
   });
 
-export const labelSchema = z.string().trim().min(1, 'Give the token a name.').max(100, 'At most 100 characters.');
-export const purposeSchema = z.string().trim().max(500, 'At most 500 characters.');
+const atMost = (max: number) => [(value: string) => value.length <= max, fieldMessage('errors.fields.atMost', `At most ${max} characters.`, { max })] as const;
+
+export const labelSchema = z
+  .string()
+  .trim()
+  .refine((value) => value.length >= 1, fieldMessage('errors.fields.labelRequired', 'Give the token a name.'))
+  .refine(...atMost(100));
+export const purposeSchema = z.string().trim().refine(...atMost(500));
 
 export const endpointSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('production') }),
@@ -32,7 +40,7 @@ export const endpointSchema = z.discriminatedUnion('kind', [
       .refine((value) => {
         const match = HOST_PORT.exec(value);
         return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65535;
-      }, 'Give the endpoint as host:port, e.g. invest-public-api.tbank.ru:443.'),
+      }, fieldMessage('errors.fields.endpointAddress', 'Give the endpoint as host:port, e.g. invest-public-api.tbank.ru:443.')),
   }),
 ]);
 export type EndpointInput = z.infer<typeof endpointSchema>;
@@ -50,7 +58,7 @@ export const callClassesSchema = z.array(z.enum(CALL_CLASSES)).max(CALL_CLASSES.
 export const updateTokenSchema = z
   .object({ label: labelSchema, purpose: purposeSchema, keepAlive: z.boolean(), allowedClasses: callClassesSchema })
   .partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'Nothing to change.');
+  .refine((patch) => Object.keys(patch).length > 0, fieldMessage('errors.fields.nothingToChange', 'Nothing to change.'));
 export type UpdateTokenInput = z.input<typeof updateTokenSchema>;
 
 export const replaceValueSchema = z.object({ value: tokenValueSchema });

@@ -19,12 +19,17 @@ export function tinvestEndpointFor(kind: EndpointKind, address: string | null): 
     if (config.STRONGROOM_DEMO && config.DEMO_TINVEST_SANDBOX_PORT) return { address: `127.0.0.1:${config.DEMO_TINVEST_SANDBOX_PORT}` };
     return 'sandbox';
   }
-  if (!address) throw new AppError('invalid', 'A custom endpoint needs an address (host:port).');
+  if (!address) throw new AppError('invalid', 'A custom endpoint needs an address (host:port).', { messageKey: 'errors.tokens.endpointAddressRequired' });
   const endpoint = { address };
   try {
     resolveEndpoint(endpoint);
   } catch (error) {
-    throw new AppError('invalid', error instanceof Error ? error.message : 'Not a usable endpoint.', { fields: { 'endpoint.address': ['Not a usable endpoint.'] } });
+    throw new AppError('invalid', error instanceof Error ? error.message : 'Not a usable endpoint.', {
+      fields: { 'endpoint.address': ['Not a usable endpoint.'] },
+      messageKey: 'errors.tokens.endpointInvalid',
+      values: { address: JSON.stringify(address) },
+      fieldKeys: { 'endpoint.address': 'errors.tokens.endpointUnusable' },
+    });
   }
   return endpoint;
 }

@@ -81,7 +81,7 @@ async function loadPolicy(actor: TinvestActor, tokenId: string): Promise<PolicyR
       grants: viewer ? { where: { userId: viewer.id }, select: { accountIds: true } } : false,
     },
   });
-  if (!row) throw new AppError('not_found', TOKEN_NOT_FOUND);
+  if (!row) throw new AppError('not_found', TOKEN_NOT_FOUND, { messageKey: 'errors.tokens.notFound' });
   const grant = viewer && !isManager(viewer) ? row.grants?.[0] : undefined;
   const { grants: _grants, ...policy } = row;
   return { ...policy, accountIds: grant && grant.accountIds.length > 0 ? new Set(grant.accountIds) : null };
@@ -89,13 +89,14 @@ async function loadPolicy(actor: TinvestActor, tokenId: string): Promise<PolicyR
 
 function assertState(row: PolicyRow, states: readonly TokenState[]): void {
   if (states.includes(row.state)) return;
-  if (row.state === 'paused') throw new AppError('conflict', 'This token is paused. An owner or admin can resume it.');
-  if (row.state === 'retired') throw new AppError('conflict', 'This token was retired; its value was destroyed.');
+  if (row.state === 'paused') throw new AppError('conflict', 'This token is paused. An owner or admin can resume it.', { messageKey: 'errors.tokens.paused' });
+  if (row.state === 'retired') throw new AppError('conflict', 'This token was retired; its value was destroyed.', { messageKey: 'errors.tokens.retiredDestroyed' });
   if (row.state === 'invalid') {
-    const since = row.invalidSince ? ` since ${row.invalidSince.toISOString().slice(0, 10)}` : '';
-    throw new AppError('forbidden', `T-Bank has rejected this token${since}. Replace its value with a new token from T-Bank.`);
+    const since = row.invalidSince?.toISOString().slice(0, 10);
+    const message = `T-Bank has rejected this token${since ? ` since ${since}` : ''}. Replace its value with a new token from T-Bank.`;
+    throw new AppError('forbidden', message, since ? { messageKey: 'errors.tokens.rejectedSince', values: { date: since } } : { messageKey: 'errors.tokens.rejected' });
   }
-  throw new AppError('conflict', `This token cannot be used while it is ${row.state}.`);
+  throw new AppError('conflict', `This token cannot be used while it is ${row.state}.`, { messageKey: 'errors.tokens.unusableState', values: { state: row.state } });
 }
 
 /** Account ids a call's first argument names (`accountId`, `accountIds`). */
@@ -151,7 +152,7 @@ export async function openTinvestSession(actor: TinvestActor, tokenId: string, o
       throw error;
     }
   }
-  if (policy.provider !== 'tinvest') throw new AppError('invalid', 'This is not a T-Invest token.');
+  if (policy.provider !== 'tinvest') throw new AppError('invalid', 'This is not a T-Invest token.', { messageKey: 'errors.tokens.notTinvest' });
   const handle = await openStoredToken(policy);
   let lastRpc: string | null = null;
   const check = classCheck(() => policy);

@@ -13,7 +13,7 @@ import { updateTokenSchema, type UpdateTokenInput } from './schema';
 export async function updateToken(viewer: Actor, id: string, input: UpdateTokenInput): Promise<TokenDto> {
   const patch = updateTokenSchema.parse(input);
   if (patch.label !== undefined || patch.purpose !== undefined || patch.allowedClasses !== undefined) {
-    assertCan(viewer, 'tokens.manage', 'Only owners and admins can change a token.');
+    assertCan(viewer, 'tokens.manage', 'Only owners and admins can change a token.', 'errors.tokens.updateForbidden');
   }
   const token = await mutateToken(viewer, id, async (tx, row) => {
     const records: AuditRecord[] = [];
@@ -27,8 +27,8 @@ export async function updateToken(viewer: Actor, id: string, input: UpdateTokenI
     }
 
     if (patch.keepAlive !== undefined && patch.keepAlive !== row.keepAlive) {
-      if (viewer.role !== 'owner' && row.ownerId !== viewer.id) throw new AppError('forbidden', "Only an owner or the token's depositor can change keep-alive.");
-      if (retired) throw new AppError('conflict', 'This token was retired.');
+      if (viewer.role !== 'owner' && row.ownerId !== viewer.id) throw new AppError('forbidden', "Only an owner or the token's depositor can change keep-alive.", { messageKey: 'errors.tokens.keepAliveForbidden' });
+      if (retired) throw new AppError('conflict', 'This token was retired.', { messageKey: 'errors.tokens.retired' });
       data.keepAlive = patch.keepAlive;
       records.push({ action: 'token.keep_alive_changed', details: { keepAlive: patch.keepAlive } });
     }
@@ -37,14 +37,18 @@ export async function updateToken(viewer: Actor, id: string, input: UpdateTokenI
       const next = CALL_CLASSES.filter((callClass) => patch.allowedClasses!.includes(callClass));
       const before = row.allowedClasses;
       if (!next.includes(REQUIRED_CLASS)) {
-        throw new AppError('invalid', 'Account calls cannot be turned off: checking the token needs them.', { fields: { allowedClasses: ['Keep "accounts" allowed.'] } });
+        throw new AppError('invalid', 'Account calls cannot be turned off: checking the token needs them.', {
+          fields: { allowedClasses: ['Keep "accounts" allowed.'] },
+          messageKey: 'errors.tokens.accountsRequired',
+          fieldKeys: { allowedClasses: 'errors.tokens.keepAccounts' },
+        });
       }
       const tradingOn = next.includes('trading') && !before.includes('trading');
       const tradingOff = !next.includes('trading') && before.includes('trading');
       const others = (list: readonly string[]) => list.filter((callClass) => callClass !== 'trading').sort().join(',');
       if (tradingOn || tradingOff || others(next) !== others(before)) {
-        if (retired) throw new AppError('conflict', 'This token was retired.');
-        if (tradingOn && !can(viewer.role, 'tokens.trading')) throw new AppError('forbidden', 'Only an owner can turn trading on for a token.');
+        if (retired) throw new AppError('conflict', 'This token was retired.', { messageKey: 'errors.tokens.retired' });
+        if (tradingOn && !can(viewer.role, 'tokens.trading')) throw new AppError('forbidden', 'Only an owner can turn trading on for a token.', { messageKey: 'errors.tokens.tradingForbidden' });
         data.allowedClasses = next;
         if (tradingOn) records.push({ action: 'token.trading_enabled', details: { kind: row.kind } });
         if (tradingOff) records.push({ action: 'token.trading_disabled', details: {} });

@@ -8,7 +8,7 @@ import { assertCan, type Actor } from './mutate-token';
 
 /** The key source and versions; never key bytes or check values. */
 export async function vaultInfo(viewer: Actor): Promise<VaultInfoDto> {
-  assertCan(viewer, 'tokens.create', 'Only owners and admins see where the vault key lives.');
+  assertCan(viewer, 'tokens.create', 'Only owners and admins see where the vault key lives.', 'errors.tokens.vaultInfoForbidden');
   const { ring } = await readyVault();
   const fromFile = ring.source.startsWith('the key file');
   return {

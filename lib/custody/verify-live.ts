@@ -64,9 +64,13 @@ export const TOKEN_REJECTED =
 /** Turns a failed verification into the message the depositor sees. */
 export function explainFailure(error: unknown, endpointLabel: string): unknown {
   if (!isTinvestError(error)) return error;
-  if (error.kind === 'token_invalid') return new AppError('invalid', TOKEN_REJECTED, { cause: error });
+  if (error.kind === 'token_invalid') return new AppError('invalid', TOKEN_REJECTED, { cause: error, messageKey: 'errors.tokens.rejectedOnCheck' });
   if (error.kind === 'unavailable' || error.kind === 'deadline' || error.kind === 'cancelled') {
-    return new AppError('unavailable', `The T-Invest API (${endpointLabel} endpoint) did not answer, so the token could not be checked. Try again in a minute.`, { cause: error });
+    return new AppError('unavailable', `The T-Invest API (${endpointLabel} endpoint) did not answer, so the token could not be checked. Try again in a minute.`, {
+      cause: error,
+      messageKey: 'errors.tokens.endpointDown',
+      values: { endpoint: endpointLabel },
+    });
   }
   return error;
 }

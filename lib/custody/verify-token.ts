@@ -78,7 +78,7 @@ export async function checkStoredToken(actor: TinvestActor, tokenId: string, { a
 
 /** "Check now" on a token's page. */
 export async function verifyToken(viewer: Actor, id: string): Promise<TokenDto> {
-  assertCan(viewer, 'tokens.manage', 'Only owners and admins can check a token.');
+  assertCan(viewer, 'tokens.manage', 'Only owners and admins can check a token.', 'errors.tokens.verifyForbidden');
   await checkStoredToken({ viewer }, id, { auditAlways: true });
   await flushTokenUsage();
   return tokenDtoFor(viewer, id);

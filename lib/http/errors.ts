@@ -1,7 +1,10 @@
-// Turns any thrown value into an HTTP response. Expected errors keep their message; anything
-// else becomes a 500 that names only a request id, with the cause logged server-side.
+// Turns any thrown value into an HTTP response. Expected errors keep their message, in the
+// viewer's language; anything else becomes a 500 that names only a request id, with the cause
+// logged server-side.
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales';
+import { errorFields, errorMessage, issueMessage, translateError } from '../i18n/translate-error';
 import { logger } from '../log';
 
 export interface ErrorBody {
@@ -12,21 +15,22 @@ function json(status: number, body: ErrorBody, headers: Record<string, string> =
   return Response.json(body, { status, headers: { 'cache-control': 'no-store', 'x-request-id': body.error.requestId, ...headers } });
 }
 
-/** Maps zod → 422, AppError → its status, cross-site → 403, anything else → 500. */
-export function toErrorResponse(error: unknown, requestId: string): Response {
+/** Maps zod → 422, AppError → its status, cross-site → 403, anything else → 500; messages in `locale`. */
+export function toErrorResponse(error: unknown, requestId: string, locale: Locale = DEFAULT_LOCALE): Response {
   if (error instanceof z.ZodError) {
     const fields: Record<string, string[]> = {};
     for (const issue of error.issues) {
       const key = issue.path.length ? issue.path.join('.') : '_';
-      (fields[key] ??= []).push(issue.message);
+      (fields[key] ??= []).push(issueMessage(issue, locale));
     }
-    return json(422, { error: { code: 'invalid', message: 'Some fields need attention.', requestId, fields } });
+    return json(422, { error: { code: 'invalid', message: translateError('errors.http.fieldsInvalid', undefined, locale), requestId, fields } });
   }
   if (error instanceof AppError) {
     if (error.status >= 500) logger().error({ requestId, err: error.cause ?? error }, error.message);
     const headers: Record<string, string> = error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {};
-    return json(error.status, { error: { code: error.code, message: error.message, requestId, ...(error.fields ? { fields: error.fields } : {}) } }, headers);
+    const fields = errorFields(error, locale);
+    return json(error.status, { error: { code: error.code, message: errorMessage(error, locale), requestId, ...(fields ? { fields } : {}) } }, headers);
   }
   logger().error({ requestId, err: error }, 'unhandled error in route handler');
-  return json(500, { error: { code: 'internal', message: `Something went wrong on our side. Quote request id ${requestId} when reporting it.`, requestId } });
+  return json(500, { error: { code: 'internal', message: translateError('errors.http.internal', { requestId }, locale), requestId } });
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../errors';
 import { route } from './route';
 
-const session = vi.hoisted(() => ({ requirePermission: vi.fn() }));
+const session = vi.hoisted(() => ({ requirePermission: vi.fn(), getViewer: vi.fn(async () => null) }));
 vi.mock('../auth/session', () => session);
 
 const viewer = { id: '00000000-0000-4000-8000-000000000001', email: 'a@example.test', name: 'A', role: 'admin', locale: null, mustChangePassword: false };

@@ -2,9 +2,10 @@ import 'server-only';
 // The one wrapper every route handler goes through: authenticate, authorize, validate, map errors.
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { requirePermission, type Viewer } from '../auth/session';
+import { getViewer, requirePermission, type Viewer } from '../auth/session';
 import type { Permission } from '../auth/permissions';
 import { AppError } from '../errors';
+import { localeFromRequest, type Locale } from '../i18n/locales';
 import { toErrorResponse } from './errors';
 
 type Schema = z.ZodType | undefined;
@@ -32,17 +33,27 @@ type ViewerFor<O> = O extends { permission: 'public' } ? null : Viewer;
 const MAX_BODY_BYTES = 64 * 1024;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-class InvalidBody extends Error {}
+class InvalidBody extends Error {
+  constructor(readonly messageKey: 'errors.http.bodyTooLarge' | 'errors.http.bodyNotJson', message: string) {
+    super(message);
+  }
+}
 
 async function readJson(request: Request): Promise<unknown> {
   const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new InvalidBody('Request body is too large.');
+  if (text.length > MAX_BODY_BYTES) throw new InvalidBody('errors.http.bodyTooLarge', 'Request body is too large.');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
   } catch {
-    throw new InvalidBody('Request body must be valid JSON.');
+    throw new InvalidBody('errors.http.bodyNotJson', 'Request body must be valid JSON.');
   }
+}
+
+/** The language of an error answer: the viewer's saved one (also when the permission check refused them), else the request's. */
+async function errorLocale(request: Request, viewer: Viewer | null, permission: Permission | 'public'): Promise<Locale> {
+  const known = viewer ?? (permission === 'public' ? null : await getViewer().catch(() => null));
+  return localeFromRequest(request.headers, known?.locale);
 }
 
 /** Refuses cross-site writes: a browser always sends Origin on them. */
@@ -74,17 +85,18 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
 ) {
   return async (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const requestId = crypto.randomUUID();
+    let viewer: Viewer | null = null;
     try {
       if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
-        throw new AppError('forbidden', 'Cross-site request refused.');
+        throw new AppError('forbidden', 'Cross-site request refused.', { messageKey: 'errors.http.crossSite' });
       }
-      const viewer = options.permission === 'public' ? null : await requirePermission(options.permission);
+      viewer = options.permission === 'public' ? null : await requirePermission(options.permission);
       const params = parseWith<P>(options.params as P, (await segment?.params) ?? {}, 'params');
       const query = parseWith<Q>(options.query as Q, Object.fromEntries(new URL(request.url).searchParams), 'query');
       let body = undefined as Parsed<B>;
       if (options.body) {
         const raw = await readJson(request).catch((error: unknown) => {
-          if (error instanceof InvalidBody) throw new z.ZodError([{ code: 'custom', path: [], message: error.message, input: undefined }]);
+          if (error instanceof InvalidBody) throw new z.ZodError([{ code: 'custom', path: [], message: error.message, params: { messageKey: error.messageKey }, input: undefined }]);
           throw error;
         });
         body = parseWith<B>(options.body as B, raw, 'body');
@@ -94,7 +106,7 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
       if (result === undefined) return new Response(null, { status: 204 });
       return Response.json(result);
     } catch (error) {
-      return toErrorResponse(error, requestId);
+      return toErrorResponse(error, requestId, await errorLocale(request, viewer, options.permission));
     }
   };
 }

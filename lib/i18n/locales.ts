@@ -23,5 +23,16 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
   return ranked.map((entry) => entry.language).find(isLocale) ?? DEFAULT_LOCALE;
 }
 
+/** A request's language without next/headers: the saved preference, else the cookie, else Accept-Language. */
+export function localeFromRequest(headers: Headers, saved?: string | null): Locale {
+  if (isLocale(saved)) return saved;
+  const cookie = (headers.get('cookie') ?? '')
+    .split(';')
+    .map((part) => part.trim().split('='))
+    .find(([name]) => name === LOCALE_COOKIE)?.[1];
+  if (isLocale(cookie)) return cookie;
+  return localeFromAcceptLanguage(headers.get('accept-language'));
+}
+
 /** Each language's name in itself, so a reader of either can find theirs. */
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', ru: 'Русский' };

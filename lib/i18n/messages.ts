@@ -3,15 +3,25 @@
 // parallel work on different features never edits the same catalogue.
 import type { Locale } from './locales';
 import enCore from './messages/en.json';
+import enErrors from './messages/en.errors.json';
 import enLive from './messages/en.live.json';
 import enMarkets from './messages/en.markets.json';
 import enTokens from './messages/en.tokens.json';
 import ruCore from './messages/ru.json';
+import ruErrors from './messages/ru.errors.json';
 import ruLive from './messages/ru.live.json';
 import ruMarkets from './messages/ru.markets.json';
 import ruTokens from './messages/ru.tokens.json';
 
-const en = { ...enCore, ...enTokens, ...enMarkets, ...enLive };
+const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive };
 export type Messages = typeof en;
 
-export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruTokens, ...ruMarkets, ...ruLive } as Messages };
+export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive } as Messages };
+
+type Leaves<T, Prefix extends string> = { [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`> }[keyof T & string];
+
+/** A message under `errors`, as AppError and zod issues name it; a typo fails typecheck. */
+export type ErrorKey = Leaves<Messages['errors'], 'errors.'>;
+
+/** ICU values for an error message. Never a token value. */
+export type ErrorValues = Record<string, string | number>;

@@ -14,7 +14,7 @@ export type PortfolioViewer = Pick<Viewer, 'id' | 'email' | 'role'>;
 export const USABLE = new Set<TokenDto['status']>(['active', 'expiring']);
 
 export function assertCanRead(viewer: PortfolioViewer): void {
-  if (!can(viewer.role, 'overview.read')) throw new AppError('forbidden', 'Your role may not see portfolios.');
+  if (!can(viewer.role, 'overview.read')) throw new AppError('forbidden', 'Your role may not see portfolios.', { messageKey: 'errors.portfolio.readForbidden' });
 }
 
 /** The viewer's T-Invest tokens, each with only the accounts the viewer's grant covers. */
@@ -41,7 +41,7 @@ export function accountRefs(token: TokenDto): AccountRefDto[] {
 export async function resolveAccount(viewer: PortfolioViewer, tokenId: string, accountId: string): Promise<{ token: TokenDto; account: AccountRefDto }> {
   const token = (await listViewerTokens(viewer)).find((candidate) => candidate.id === tokenId);
   const account = token ? accountRefs(token).find((candidate) => candidate.accountId === accountId) : undefined;
-  if (!token || !account) throw new AppError('not_found', 'This account is not one you have access to.');
+  if (!token || !account) throw new AppError('not_found', 'This account is not one you have access to.', { messageKey: 'errors.portfolio.noAccountAccess' });
   assertUsable(token);
   return { token, account };
 }
@@ -49,16 +49,19 @@ export async function resolveAccount(viewer: PortfolioViewer, tokenId: string, a
 /** Throws the reason a token cannot be called now. */
 export function assertUsable(token: TokenDto): void {
   if (USABLE.has(token.status)) return;
-  if (token.status === 'paused') throw new AppError('conflict', 'This token is paused. An owner or admin can resume it.');
-  if (token.status === 'retired') throw new AppError('conflict', 'This token was retired.');
-  throw new AppError('forbidden', `T-Bank no longer accepts this token (${token.status}). Replace its value on the Tokens page.`);
+  if (token.status === 'paused') throw new AppError('conflict', 'This token is paused. An owner or admin can resume it.', { messageKey: 'errors.tokens.paused' });
+  if (token.status === 'retired') throw new AppError('conflict', 'This token was retired.', { messageKey: 'errors.tokens.retired' });
+  throw new AppError('forbidden', `T-Bank no longer accepts this token (${token.status}). Replace its value on the Tokens page.`, {
+    messageKey: 'errors.portfolio.tokenNotAccepted',
+    values: { status: token.status },
+  });
 }
 
 /** A token the viewer may use for market data: the one asked for, else the first usable production token. */
 export async function marketDataToken(viewer: PortfolioViewer, tokenId?: string | null): Promise<TokenDto> {
   const tokens = (await listViewerTokens(viewer)).filter((token) => token.allowedClasses.includes('market_data'));
   const token = tokenId ? tokens.find((candidate) => candidate.id === tokenId) : (tokens.find((t) => USABLE.has(t.status) && t.kind !== 'sandbox') ?? tokens.find((t) => USABLE.has(t.status)));
-  if (!token) throw new AppError('not_found', 'You have no token that may read market data. Ask an owner or admin to deposit a token or grant you one.');
+  if (!token) throw new AppError('not_found', 'You have no token that may read market data. Ask an owner or admin to deposit a token or grant you one.', { messageKey: 'errors.portfolio.noMarketToken' });
   assertUsable(token);
   return token;
 }

@@ -87,7 +87,11 @@ export function createCachedCall(options: CachedCallOptions = {}): CachedCall {
       if (usable) return answer<T>(usable, true);
       if (budget.remaining <= 0) {
         const seconds = Math.max(1, Math.ceil((budget.resetAt - at) / 1000));
-        throw new AppError('rate_limited', `The T-Invest request limit for this token is used up; try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+        throw new AppError('rate_limited', `The T-Invest request limit for this token is used up; try again in ${seconds} s.`, {
+          retryAfterSeconds: seconds,
+          messageKey: 'errors.portfolio.rateLimited',
+          values: { seconds },
+        });
       }
     }
 

@@ -1,4 +1,5 @@
 // What lib/portfolio hands out: plain, serialisable shapes; amounts are exact decimal strings.
+import type { ErrorKey, ErrorValues } from '../i18n/messages';
 import type {
   CandleIntervalName,
   HistoricCandleDto,
@@ -18,8 +19,11 @@ export type FailureKind = 'token_invalid' | 'token_paused' | 'token_retired' | '
 
 export interface FailureDto {
   kind: FailureKind;
-  /** The server's explanation (English); the UI leads with its own words for `kind`. */
+  /** The server's explanation in English; the UI leads with its own words for `kind`. */
   message: string;
+  /** The same explanation as a catalogue key, which the page shows in the viewer's language. */
+  messageKey: ErrorKey | null;
+  values: ErrorValues | null;
   retryAfterSeconds: number | null;
 }
 

@@ -19,7 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** The filtered operations of one account as a CSV stream; access is checked before it starts. */
 export async function exportOperationsCsv(viewer: PortfolioViewer, query: OperationsQuery): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
   const { filter } = await resolveOperationsFilter(viewer, { ...query, cursor: undefined });
-  if (!filter) throw new AppError('not_found', 'You have no account whose operations you may read.');
+  if (!filter) throw new AppError('not_found', 'You have no account whose operations you may read.', { messageKey: 'errors.portfolio.noOperationsAccount' });
   const client = await tinvestFor({ viewer }, filter.tokenId, { accountId: filter.accountId });
   const encoder = new TextEncoder();
   let cursor: string | undefined;

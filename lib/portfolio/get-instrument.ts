@@ -11,7 +11,7 @@ const BY_KIND = { share: 'shareBy', bond: 'bondBy', etf: 'etfBy', currency: 'cur
 
 async function instrumentByUid(viewer: PortfolioViewer, tokenId: string, uid: string): Promise<InstrumentDto> {
   const generic = (await upstream(viewer, { tokenId, method: 'GetInstrumentBy', args: { uid }, run: (client) => client.getInstrumentBy('uid', uid) }, { reference: true })).value;
-  if (!generic) throw new AppError('not_found', 'T-Invest knows no instrument with this id.');
+  if (!generic) throw new AppError('not_found', 'T-Invest knows no instrument with this id.', { messageKey: 'errors.portfolio.unknownInstrument' });
   const method = BY_KIND[generic.kind as keyof typeof BY_KIND];
   if (!method) return generic;
   const specific = await upstream(viewer, { tokenId, method: method[0]!.toUpperCase() + method.slice(1), args: { uid }, run: (client) => client[method]('uid', uid) }, { reference: true });

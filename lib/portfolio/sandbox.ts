@@ -16,7 +16,7 @@ async function sandboxTokens(viewer: PortfolioViewer) {
 
 async function sandboxToken(viewer: PortfolioViewer, tokenId: string) {
   const token = (await sandboxTokens(viewer)).find((candidate) => candidate.id === tokenId);
-  if (!token) throw new AppError('not_found', 'This is not a sandbox token you have access to.');
+  if (!token) throw new AppError('not_found', 'This is not a sandbox token you have access to.', { messageKey: 'errors.portfolio.notSandboxToken' });
   assertUsable(token);
   return token;
 }

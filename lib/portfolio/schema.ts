@@ -1,11 +1,12 @@
 // Inputs to the portfolio pages and routes. Pure: shared by pages, handlers and tests.
 import { z } from 'zod';
+import { fieldMessage } from '../i18n/field-message';
 
 /** Operation types offered as filters (T-Invest names, lower case). */
 export const OPERATION_TYPE_FILTERS = ['buy', 'sell', 'input', 'output', 'dividend', 'coupon', 'broker_fee', 'tax', 'dividend_tax', 'bond_tax', 'service_fee'] as const;
 
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2025-01-31.');
+const day = z.string().refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value), fieldMessage('errors.fields.date', 'Use a date like 2025-01-31.'));
 const list = <T extends z.ZodType>(item: T) => z.preprocess((value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : String(value).split(',')), z.array(item));
 
 export const operationsQuerySchema = z.object({
@@ -33,7 +34,10 @@ export const instrumentParamsSchema = z.object({ uid: z.string().regex(ID) });
 
 export const sandboxOpenSchema = z.object({ token: z.string().regex(ID), name: z.string().trim().max(64).optional() });
 
-const amount = z.string().trim().regex(/^\d{1,12}(\.\d{1,2})?$/, 'Enter an amount in roubles, e.g. 100000 or 1500.50.');
+const amount = z
+  .string()
+  .trim()
+  .refine((value) => /^\d{1,12}(\.\d{1,2})?$/.test(value), fieldMessage('errors.fields.amount', 'Enter an amount in roubles, e.g. 100000 or 1500.50.'));
 
 export const sandboxPayInSchema = z.object({ token: z.string().regex(ID), account: z.string().regex(ID), amount });
 
@@ -42,5 +46,5 @@ export const sandboxOrderSchema = z.object({
   account: z.string().regex(ID),
   instrument: z.string().regex(ID),
   direction: z.enum(['buy', 'sell']),
-  lots: z.coerce.number().int().min(1).max(100_000),
+  lots: z.coerce.number().refine((value) => Number.isInteger(value) && value >= 1 && value <= 100_000, fieldMessage('errors.fields.lots', 'Enter a whole number of lots from 1 to 100000.', { min: 1, max: 100_000 })),
 });

@@ -30,7 +30,7 @@ function kindOf(error: unknown): FailureKind {
 /** A failure a page can show; unexpected errors are rethrown to the error boundary. */
 export function toFailure(error: unknown): FailureDto {
   if (!(error instanceof AppError)) throw error;
-  return { kind: kindOf(error), message: error.message, retryAfterSeconds: error.retryAfterSeconds ?? null };
+  return { kind: kindOf(error), message: error.message, messageKey: error.messageKey ?? null, values: error.values ?? null, retryAfterSeconds: error.retryAfterSeconds ?? null };
 }
 
 export type Settled<T> = { data: T; failure: null } | { data: null; failure: FailureDto };

@@ -5,14 +5,12 @@ import { hashPassword } from '../auth/password';
 import type { SetupInput } from '../auth/schema';
 import { db } from '../db';
 import { AppError } from '../errors';
-import { errorMessages } from '../i18n/error-messages';
 import { lockTeam } from '../team/lock-team';
 import { needsSetup } from './needs-setup';
 
 /** Creates the owner while no account exists; afterwards it is a 409. Returns the email to sign in with. */
 export async function createOwner(input: SetupInput): Promise<{ email: string }> {
-  const t = await errorMessages();
-  if (!(await needsSetup())) throw new AppError('conflict', t('alreadySetUp'));
+  if (!(await needsSetup())) throw new AppError('conflict', 'Strongroom is already set up. Sign in instead.', { messageKey: 'errors.alreadySetUp' });
   const passwordHash = await hashPassword(input.password);
   const owner = await db().$transaction(async (tx) => {
     await lockTeam(tx);
@@ -21,6 +19,6 @@ export async function createOwner(input: SetupInput): Promise<{ email: string }>
     await appendAudit(tx, { action: 'auth.setup', actor: { id: created.id, label: created.email }, targetId: created.id, details: { email: created.email } });
     return { email: created.email };
   });
-  if (!owner) throw new AppError('conflict', t('alreadySetUp'));
+  if (!owner) throw new AppError('conflict', 'Strongroom is already set up. Sign in instead.', { messageKey: 'errors.alreadySetUp' });
   return owner;
 }

@@ -10,10 +10,10 @@ import { MEMBER_COLUMNS } from './to-member-dto';
 
 /** Changes a member's role; refuses to demote the last active owner. */
 export async function changeMemberRole(memberId: string, role: RoleName): Promise<TeamMemberDto> {
-  const changed = await changeMember(memberId, async ({ tx, t, actor, member, record }) => {
-    if (!assignableRoles(actor.role).includes(role)) throw new AppError('forbidden', t('roleNotAssignable'));
+  const changed = await changeMember(memberId, async ({ tx, actor, member, record }) => {
+    if (!assignableRoles(actor.role).includes(role)) throw new AppError('forbidden', 'Your role cannot give out that role.', { messageKey: 'errors.roleNotAssignable' });
     if (member.role === role) return member;
-    if (member.role === 'owner' && !member.disabledAt) await assertAnotherActiveOwner(tx, t, member);
+    if (member.role === 'owner' && !member.disabledAt) await assertAnotherActiveOwner(tx, member);
     await record('team.role_changed', { from: member.role, to: role });
     return tx.user.update({ where: { id: member.id }, data: { role, sessionVersion: { increment: 1 } }, select: MEMBER_COLUMNS });
   });

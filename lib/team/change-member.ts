@@ -7,14 +7,12 @@ import { canManageRole, type RoleName } from '../auth/permissions';
 import { requirePermission } from '../auth/session';
 import { db, type Prisma } from '../db';
 import { AppError } from '../errors';
-import { errorMessages, type ErrorMessages } from '../i18n/error-messages';
 import type { TeamMemberDto } from './dto';
 import { lockTeamAs } from './lock-team';
 import { MEMBER_COLUMNS, type MemberRow, toMemberDto } from './to-member-dto';
 
 export interface MemberChange {
   tx: Prisma.TransactionClient;
-  t: ErrorMessages;
   actor: { id: string; role: RoleName };
   member: MemberRow;
   /** Writes the audit record for this change, in the same transaction. */
@@ -24,14 +22,13 @@ export interface MemberChange {
 /** Runs `change` on a member the viewer may manage (team.manage); returns the member as it ends up. */
 export async function changeMember(memberId: string, change: (context: MemberChange) => Promise<MemberRow>): Promise<TeamMemberDto> {
   const viewer = await requirePermission('team.manage');
-  const t = await errorMessages();
   return db().$transaction(async (tx) => {
-    const actor = { id: viewer.id, role: await lockTeamAs(tx, t, viewer.id, 'team.manage') };
+    const actor = { id: viewer.id, role: await lockTeamAs(tx, viewer.id, 'team.manage') };
     const member = await tx.user.findUnique({ where: { id: memberId }, select: MEMBER_COLUMNS });
-    if (!member) throw new AppError('not_found', t('memberNotFound'));
-    if (!canManageRole(actor.role, member.role)) throw new AppError('forbidden', t('cannotManageOwners'));
+    if (!member) throw new AppError('not_found', 'That member no longer exists.', { messageKey: 'errors.memberNotFound' });
+    if (!canManageRole(actor.role, member.role)) throw new AppError('forbidden', "Only an owner can change an owner's account.", { messageKey: 'errors.cannotManageOwners' });
     const record = (action: AuditAction, details: Record<string, string> = {}) =>
       appendAudit(tx, { action, actor: { id: viewer.id, label: viewer.email }, targetId: member.id, details: { email: member.email, ...details } });
-    return toMemberDto(await change({ tx, t, actor, member, record }), actor);
+    return toMemberDto(await change({ tx, actor, member, record }), actor);
   });
 }

@@ -9,10 +9,10 @@ import { MEMBER_COLUMNS } from './to-member-dto';
 
 /** Disables a member; refuses the viewer's own account and the last active owner. */
 export async function disableMember(memberId: string, now = new Date()): Promise<TeamMemberDto> {
-  const changed = await changeMember(memberId, async ({ tx, t, actor, member, record }) => {
-    if (member.id === actor.id) throw new AppError('conflict', t('cannotDisableSelf'));
+  const changed = await changeMember(memberId, async ({ tx, actor, member, record }) => {
+    if (member.id === actor.id) throw new AppError('conflict', 'You cannot disable your own account.', { messageKey: 'errors.cannotDisableSelf' });
     if (member.disabledAt) return member;
-    if (member.role === 'owner') await assertAnotherActiveOwner(tx, t, member);
+    if (member.role === 'owner') await assertAnotherActiveOwner(tx, member);
     await record('team.disabled');
     return tx.user.update({ where: { id: member.id }, data: { disabledAt: now, sessionVersion: { increment: 1 } }, select: MEMBER_COLUMNS });
   });

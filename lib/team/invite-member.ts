@@ -7,7 +7,6 @@ import { requirePermission } from '../auth/session';
 import { db } from '../db';
 import { env } from '../env';
 import { AppError } from '../errors';
-import { errorMessages } from '../i18n/error-messages';
 import type { InviteResultDto } from './dto';
 import { hashInviteSecret, newInviteSecret } from './invite-secret';
 import { lockTeamAs } from './lock-team';
@@ -17,19 +16,18 @@ import { MEMBER_COLUMNS, toMemberDto } from './to-member-dto';
 /** Invites a member; the link or temporary password in the result is shown once and never again. */
 export async function inviteMember(input: InviteInput, now = new Date()): Promise<InviteResultDto> {
   const viewer = await requirePermission('team.invite');
-  const t = await errorMessages();
   // Checked here as well as under the lock, so a refused request costs no argon2 work.
-  if (!assignableRoles(viewer.role).includes(input.role)) throw new AppError('forbidden', t('roleNotAssignable'));
+  if (!assignableRoles(viewer.role).includes(input.role)) throw new AppError('forbidden', 'Your role cannot give out that role.', { messageKey: 'errors.roleNotAssignable' });
   const temporaryPassword = input.method === 'password' ? generateTemporaryPassword() : null;
   const passwordHash = temporaryPassword ? await hashPassword(temporaryPassword) : null;
   const secret = newInviteSecret();
   const expiresAt = new Date(now.getTime() + env().INVITE_TTL_HOURS * 3_600_000);
 
   return db().$transaction(async (tx) => {
-    const actorRole = await lockTeamAs(tx, t, viewer.id, 'team.invite');
-    if (!assignableRoles(actorRole).includes(input.role)) throw new AppError('forbidden', t('roleNotAssignable'));
+    const actorRole = await lockTeamAs(tx, viewer.id, 'team.invite');
+    if (!assignableRoles(actorRole).includes(input.role)) throw new AppError('forbidden', 'Your role cannot give out that role.', { messageKey: 'errors.roleNotAssignable' });
     if (await tx.user.findUnique({ where: { email: input.email }, select: { id: true } })) {
-      throw new AppError('conflict', t('emailTaken', { email: input.email }), { fields: { email: [t('emailTaken', { email: input.email })] } });
+      throw new AppError('conflict', `${input.email} already has an account here.`, { fields: { email: [`${input.email} already has an account here.`] }, messageKey: 'errors.emailTaken', values: { email: input.email }, fieldKeys: { email: 'errors.emailTaken' } });
     }
     // A new invite replaces any earlier one for the same email: only the newest link works.
     const replaced = await tx.invite.updateMany({ where: { email: input.email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });

@@ -4,7 +4,6 @@ import 'server-only';
 import { can, type Permission, type RoleName } from '../auth/permissions';
 import type { Prisma } from '../db';
 import { AppError } from '../errors';
-import type { ErrorMessages } from '../i18n/error-messages';
 
 type Tx = Prisma.TransactionClient;
 
@@ -17,15 +16,15 @@ export async function lockTeam(tx: Tx): Promise<void> {
 }
 
 /** Takes the lock, then re-reads the actor: a role changed or an account disabled a moment ago counts. */
-export async function lockTeamAs(tx: Tx, t: ErrorMessages, actorId: string, permission: Permission): Promise<RoleName> {
+export async function lockTeamAs(tx: Tx, actorId: string, permission: Permission): Promise<RoleName> {
   await lockTeam(tx);
   const actor = await tx.user.findUnique({ where: { id: actorId }, select: { role: true, disabledAt: true } });
-  if (!actor || actor.disabledAt || !can(actor.role, permission)) throw new AppError('forbidden', t('roleForbids'));
+  if (!actor || actor.disabledAt || !can(actor.role, permission)) throw new AppError('forbidden', 'Your role does not allow this.', { messageKey: 'errors.roleForbids' });
   return actor.role;
 }
 
 /** Refuses to leave the team without an active owner. */
-export async function assertAnotherActiveOwner(tx: Tx, t: ErrorMessages, owner: { id: string; name: string }): Promise<void> {
+export async function assertAnotherActiveOwner(tx: Tx, owner: { id: string; name: string }): Promise<void> {
   const others = await tx.user.count({ where: { role: 'owner', disabledAt: null, id: { not: owner.id } } });
-  if (others === 0) throw new AppError('conflict', t('lastOwner', { name: owner.name }));
+  if (others === 0) throw new AppError('conflict', `${owner.name} is the only active owner. Make someone else an owner first.`, { messageKey: 'errors.lastOwner', values: { name: owner.name } });
 }

@@ -15,8 +15,8 @@ import { MEMBER_COLUMNS } from './to-member-dto';
 export async function resetMemberPassword(memberId: string): Promise<{ member: TeamMemberDto; temporaryPassword: string }> {
   const temporaryPassword = generateTemporaryPassword();
   const passwordHash = await hashPassword(temporaryPassword);
-  const member = await changeMember(memberId, async ({ tx, t, actor, member: target, record }) => {
-    if (target.id === actor.id) throw new AppError('conflict', t('cannotResetSelf'));
+  const member = await changeMember(memberId, async ({ tx, actor, member: target, record }) => {
+    if (target.id === actor.id) throw new AppError('conflict', 'Change your own password on the Account page.', { messageKey: 'errors.cannotResetSelf' });
     await record('team.password_reset');
     return tx.user.update({
       where: { id: target.id },

@@ -1,5 +1,6 @@
 // Input shapes for team management and invite acceptance. Pure: safe on both sides.
 import { z } from 'zod';
+import { fieldMessage } from '../i18n/field-message';
 import { emailSchema, nameSchema, passwordSchema, roleSchema } from '../auth/schema';
 
 /** A one-time link the invitee opens, or a temporary password handed over directly. */
@@ -14,7 +15,7 @@ export const changeRoleSchema = z.object({ role: roleSchema });
 export const idParamsSchema = z.object({ id: z.uuid('Not a valid id') });
 
 export const acceptInviteSchema = z.object({
-  token: z.string().min(1, 'The invite link is incomplete').max(200),
+  token: z.string().refine((value) => value.length >= 1, fieldMessage('errors.fields.inviteIncomplete', 'The invite link is incomplete')).max(200),
   name: nameSchema,
   password: passwordSchema,
 });

@@ -96,7 +96,7 @@ export interface StoredToken {
 
 /** The one function that turns a stored token into a usable TokenHandle. */
 export async function openStoredToken(token: StoredToken): Promise<TokenHandle> {
-  if (token.sealed === null) throw new AppError('conflict', 'This token was retired; its value was destroyed and cannot be used.');
+  if (token.sealed === null) throw new AppError('conflict', 'This token was retired; its value was destroyed and cannot be used.', { messageKey: 'errors.tokens.retiredUnusable' });
   const sealed = { id: token.id, kind: token.provider, sealed: token.sealed };
   const vault = await readyVault();
   try {

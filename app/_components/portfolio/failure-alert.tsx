@@ -5,11 +5,13 @@ import { Alert } from '../ui/alert';
 
 export function FailureAlert({ failure, title, compact = false }: { failure: FailureDto; title?: string; compact?: boolean }) {
   const t = useTranslations('markets');
+  const translate = useTranslations();
+  const details = failure.messageKey ? translate(failure.messageKey, failure.values ?? undefined) : failure.message;
   const body = (
     <>
       <span data-failure={failure.kind}>{t(`failure.${failure.kind}`)}</span>
       {failure.retryAfterSeconds ? ` ${t('retryIn', { count: failure.retryAfterSeconds })}` : null}
-      {!compact && failure.message && <span className="mt-1 block text-xs opacity-80">{t('details', { name: failure.message })}</span>}
+      {!compact && details && <span className="mt-1 block text-xs opacity-80">{t('details', { name: details })}</span>}
     </>
   );
   if (compact) return <span className="text-sm text-red-800">{body}</span>;
