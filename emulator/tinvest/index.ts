@@ -168,7 +168,16 @@ export async function startTinvestEmulator(options: EmulatorOptions = {}): Promi
   const sandboxAddress = `${host}:${sandboxPort}`;
   ctx.log(`t-invest emulator: production ${address}, sandbox ${sandboxAddress}, admin http://${host}:${adminPort}`);
 
-  const shutdown = (server: Server) => new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  // After forceShutdown, grpc-js never reports a session that died before its HTTP/2 preface (a TLS hello on a
+  // plaintext port) as closed, so tryShutdown's callback may never come: wait for it, but not forever.
+  const shutdown = (server: Server) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 1000);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   return {
     host,
     port,

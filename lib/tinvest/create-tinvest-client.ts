@@ -31,6 +31,8 @@ export interface TinvestClientOptions {
   appName?: string;
   /** Extra CA certificates (PEM) trusted on top of Node's defaults, e.g. the Russian Trusted Root CA. */
   caBundlePem?: string;
+  /** Where operators supply caBundlePem (e.g. an environment variable), named when a certificate is not trusted. */
+  caBundleSetting?: string;
   /**
    * Runs before every RPC (unary, stream) with its full name, e.g.
    * `tinkoff.public.invest.api.contract.v1.OrdersService/PostOrder`; throw to refuse the call.
@@ -114,7 +116,7 @@ export function createTinvestClient(options: TinvestClientOptions) {
 
   const translate = (method: string) => (error: unknown) => {
     if (isServiceError(error)) recordRateLimit(token.id, method, error.metadata);
-    return toTinvestError(error, { token: revealToken(token), method: method.split('/')[1] });
+    return toTinvestError(error, { token: revealToken(token), method: method.split('/')[1], caSetting: options.caBundleSetting });
   };
 
   async function unary<M extends UnaryMethod>(method: M, init: MessageInitShape<M['input']>, call?: CallOptions): Promise<ResponseOf<M>> {

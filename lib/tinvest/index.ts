@@ -4,7 +4,7 @@ export { createTinvestClient, type TinvestClient, type TinvestClientOptions, typ
 export type * from './dto';
 export type { EventStream } from './event-stream';
 export type { MarketDataStreamHandle, MarketDataSubscription } from './market-data-stream';
-export { TinvestError, isTinvestError, type TinvestErrorKind } from './tinvest-error';
+export { TinvestError, isTinvestError, type TinvestErrorKind, type TlsFailure } from './tinvest-error';
 export { PRODUCTION_ENDPOINT, SANDBOX_ENDPOINT, isLoopbackHost, resolveEndpoint, type TinvestEndpoint, type ResolvedEndpoint } from './endpoint';
 export { rateLimitState, type RateLimitState, type RateLimitGroup } from './rate-limit-state';
 export { closeChannels } from './channel';

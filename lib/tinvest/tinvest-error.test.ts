@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/errors';
-import { scrub, TinvestError, toTinvestError } from './tinvest-error';
+import { scrub, TinvestError, tlsFailureOf, toTinvestError } from './tinvest-error';
 
 const TOKEN = 't.SECRETsecretSECRETsecret_0123456789abcdef';
 
@@ -74,5 +74,39 @@ describe('toTinvestError', () => {
     const error = toTinvestError(new Error(`socket died ${TOKEN}`));
     expect(error.kind).toBe('internal');
     expect(inspect(error)).not.toContain(TOKEN);
+  });
+});
+
+describe('TLS failures', () => {
+  // grpc-js's own wording (1.14) around Node's TLS error texts.
+  const wrap = (reason: string) => `No connection established. Last error: ${reason}. Resolution note: `;
+  const cases: [string, string | undefined][] = [
+    [wrap('Error: unable to verify the first certificate'), 'untrusted'],
+    [wrap('Error: self-signed certificate in certificate chain'), 'untrusted'],
+    [wrap('Error: unable to get local issuer certificate'), 'untrusted'],
+    [wrap("Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: a.example. is not in the cert's altnames: DNS:b.example"), 'host_mismatch'],
+    [wrap('Error: certificate has expired'), 'expired'],
+    [wrap('Error: 80:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:ssl3_record.c:350:\n'), 'handshake'],
+    ['No connection established. Last error: Failed to connect (2026-11-22T08:51:57.150Z). Resolution note: ', undefined],
+    ['GOAWAY received', undefined],
+  ];
+  it.each(cases)('classifies %j as %s', (details, expected) => expect(tlsFailureOf(details)).toBe(expected));
+
+  it('says what to do, with the reason, and does not present a local failure as the server speaking', () => {
+    const error = toTinvestError(serviceError(status.UNAVAILABLE, wrap('Error: unable to verify the first certificate')), { method: 'GetAccounts', caSetting: 'SOME_CA_SETTING' });
+    expect(error).toMatchObject({ kind: 'unavailable', tls: 'untrusted', status: 503, serverMessage: 'unable to verify the first certificate' });
+    expect(error.message).toBe(
+      "The T-Invest endpoint's TLS certificate is not trusted: add the CA that issued it (a TLS-inspecting proxy's or gateway's root) to SOME_CA_SETTING. (unable to verify the first certificate)",
+    );
+    expect(toTinvestError(serviceError(status.UNAVAILABLE, wrap('Error: unable to verify the first certificate'))).message).toContain('TinvestClientOptions.caBundlePem');
+  });
+
+  it('leaves server-sent UNAVAILABLE alone, and scrubs TLS texts too', () => {
+    const served = toTinvestError(serviceError(status.UNAVAILABLE, 'unable to verify the first certificate', { message: 'upstream says so' }));
+    expect(served.tls).toBeUndefined();
+    expect(served.message).toBe('T-Invest: upstream says so');
+    const leaky = toTinvestError(serviceError(status.UNAVAILABLE, wrap(`Error: self-signed certificate ${TOKEN}`)), { token: TOKEN });
+    expect(leaky.tls).toBe('untrusted');
+    expect(inspect(leaky)).not.toContain(TOKEN);
   });
 });

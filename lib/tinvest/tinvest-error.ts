@@ -44,6 +44,32 @@ const DEFAULT_TEXT: Record<TinvestErrorKind, string> = {
   cancelled: 'The T-Invest call was cancelled.',
 };
 
+/** Why a TLS connection was refused on our side; the call never reached T-Invest. */
+export type TlsFailure = 'untrusted' | 'host_mismatch' | 'expired' | 'handshake';
+
+/** Where operators add a CA the client should trust, named in 'untrusted' messages. */
+const DEFAULT_CA_SETTING = 'the extra CA bundle (TinvestClientOptions.caBundlePem)';
+
+const TLS_TEXT: Record<TlsFailure, (caSetting: string) => string> = {
+  untrusted: (caSetting) => `The T-Invest endpoint's TLS certificate is not trusted: add the CA that issued it (a TLS-inspecting proxy's or gateway's root) to ${caSetting}.`,
+  host_mismatch: () => "The T-Invest endpoint's TLS certificate is not issued for the host dialled: check the endpoint address, or reissue the certificate for that host.",
+  expired: () => "The T-Invest endpoint's TLS certificate has expired or is not yet valid: check the server's certificate and this machine's clock.",
+  handshake: () => 'The TLS handshake with the T-Invest endpoint failed: is it serving TLS on that port? (Only loopback addresses are dialled in plaintext.)',
+};
+
+// Node/OpenSSL verification texts (tls.checkServerIdentity, X509_V_ERR_*), as grpc-js passes them on in `details`.
+const TLS_PATTERNS: [TlsFailure, RegExp][] = [
+  ['host_mismatch', /ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate's altnames/i],
+  ['expired', /certificate has expired|certificate is not yet valid/i],
+  ['untrusted', /unable to verify the first certificate|unable to get (local )?issuer certificate|self[- ]signed certificate|certificate signature failure/i],
+  ['handshake', /SSL routines|wrong version number|packet length too long|tlsv1 alert|handshake failure|Client network socket disconnected before secure TLS connection/i],
+];
+
+/** Classifies a transport error text as a TLS failure, if it is one. */
+export function tlsFailureOf(details: string): TlsFailure | undefined {
+  return TLS_PATTERNS.find(([, pattern]) => pattern.test(details))?.[0];
+}
+
 export interface TinvestErrorDetails {
   kind: TinvestErrorKind;
   /** The gRPC status code number. */
@@ -57,6 +83,10 @@ export interface TinvestErrorDetails {
   resetSeconds?: number;
   /** The RPC, e.g. 'GetPortfolio'. */
   method?: string;
+  /** Set when our side refused the server's TLS certificate or handshake (kind 'unavailable'). */
+  tls?: TlsFailure;
+  /** Where operators add a trusted CA, for the 'untrusted' message; defaults to DEFAULT_CA_SETTING. */
+  caSetting?: string;
 }
 
 /** A failed T-Invest call: kind, numeric code, server text and tracking id; never the token. */
@@ -68,10 +98,16 @@ export class TinvestError extends AppError {
   readonly trackingId?: string;
   readonly resetSeconds?: number;
   readonly method?: string;
+  readonly tls?: TlsFailure;
 
   constructor(details: TinvestErrorDetails) {
-    const text = details.serverMessage ? `T-Invest: ${details.serverMessage}` : DEFAULT_TEXT[details.kind];
-    const suffix = [details.apiCode && `code ${details.apiCode}`, details.trackingId && `tracking id ${details.trackingId}`].filter(Boolean).join(', ');
+    // A TLS failure is local: the server never spoke, so its text is not presented as T-Invest's.
+    const text = details.tls
+      ? TLS_TEXT[details.tls](details.caSetting ?? DEFAULT_CA_SETTING)
+      : details.serverMessage
+        ? `T-Invest: ${details.serverMessage}`
+        : DEFAULT_TEXT[details.kind];
+    const suffix = [details.tls && details.serverMessage, details.apiCode && `code ${details.apiCode}`, details.trackingId && `tracking id ${details.trackingId}`].filter(Boolean).join(', ');
     super(APP_CODE[details.kind], suffix ? `${text} (${suffix})` : text, { retryAfterSeconds: details.resetSeconds });
     this.name = 'TinvestError';
     this.kind = details.kind;
@@ -81,11 +117,12 @@ export class TinvestError extends AppError {
     this.trackingId = details.trackingId;
     this.resetSeconds = details.resetSeconds;
     this.method = details.method;
+    this.tls = details.tls;
   }
 
   toJSON(): TinvestErrorDetails & { name: string; message: string } {
-    const { kind, grpcCode, apiCode, serverMessage, trackingId, resetSeconds, method } = this;
-    return { name: this.name, message: this.message, kind, grpcCode, apiCode, serverMessage, trackingId, resetSeconds, method };
+    const { kind, grpcCode, apiCode, serverMessage, trackingId, resetSeconds, method, tls } = this;
+    return { name: this.name, message: this.message, kind, grpcCode, apiCode, serverMessage, trackingId, resetSeconds, method, tls };
   }
 
   [inspect.custom](): string {
@@ -145,7 +182,7 @@ export function isServiceError(error: unknown): error is ServiceError {
 }
 
 /** Translates anything a call threw into a TinvestError; `token` is only used to scrub it from texts. */
-export function toTinvestError(error: unknown, context: { token?: string; method?: string } = {}): TinvestError {
+export function toTinvestError(error: unknown, context: { token?: string; method?: string; caSetting?: string } = {}): TinvestError {
   if (error instanceof TinvestError) return error;
   if (!isServiceError(error)) {
     return new TinvestError({ kind: 'internal', grpcCode: Status.UNKNOWN, method: context.method });
@@ -157,15 +194,24 @@ export function toTinvestError(error: unknown, context: { token?: string; method
   // Transport errors carry no `message` trailer; their details text ("GOAWAY received") is then the best we have.
   const serverText = trailerMessage ?? (apiCode ? undefined : details || undefined);
   const reset = Number(firstString(trailers, 'x-ratelimit-reset'));
+  const tls = error.code === Status.UNAVAILABLE && !trailerMessage ? tlsFailureOf(details) : undefined;
   return new TinvestError({
     kind: kindOf(error.code, apiCode),
     grpcCode: error.code,
     apiCode,
-    serverMessage: serverText ? scrub(serverText, context.token) : undefined,
+    serverMessage: serverText ? scrub(tls ? tlsReason(serverText) : serverText, context.token) : undefined,
     trackingId: scrubId(firstString(trailers, 'x-tracking-id')),
     resetSeconds: Number.isFinite(reset) && reset >= 0 && firstString(trailers, 'x-ratelimit-reset') !== undefined ? reset : undefined,
     method: context.method,
+    tls,
+    caSetting: context.caSetting,
   });
+}
+
+/** grpc-js wraps the TLS error: "No connection established. Last error: Error: <reason>. Resolution note: …"; keep <reason>. */
+function tlsReason(details: string): string {
+  const reason = /Last error:\s*(?:Error(?: \[[A-Z_]+\])?:\s*)?([\s\S]*?)(?:\s*\(\d{4}-\d\d-\d\dT[^)]*\))?\.?\s*(?:Resolution note:[\s\S]*)?$/.exec(details)?.[1];
+  return (reason || details).replace(/\s+/g, ' ').trim();
 }
 
 function scrubId(value: string | undefined): string | undefined {
