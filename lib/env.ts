@@ -46,6 +46,8 @@ export const envSchema = z.object({
   /** How long an upstream T-Invest stream outlives its last viewer, in seconds. */
   STREAM_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   TINVEST_SANDBOX_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port').optional(),
+  /** A PEM file of extra CA certificates trusted for T-Invest's TLS (a TLS-inspecting proxy's or a gateway's root), on top of the system's. */
+  TINVEST_CA_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };

@@ -16,7 +16,7 @@ import type { DepositResultDto, EndpointKind } from './dto';
 import { tokenDtoFor } from './find-token';
 import { DEFAULT_CLASSES } from './policy';
 import { depositSchema, type DepositInput } from './schema';
-import { tinvestEndpointFor } from './tinvest-endpoint';
+import { tinvestEndpointFor, tinvestTrustOptions } from './tinvest-endpoint';
 import { verifyLive, type LiveVerification } from './verify-live';
 
 type Tx = Prisma.TransactionClient;
@@ -34,7 +34,7 @@ export async function verifySubmittedValue(
   endpoint: { kind: EndpointKind; address: string | null },
   details: Record<string, unknown> = {},
 ): Promise<LiveVerification> {
-  const client = createTinvestClient({ endpoint: tinvestEndpointFor(endpoint.kind, endpoint.address), token: handleForDeposit(value) });
+  const client = createTinvestClient({ endpoint: tinvestEndpointFor(endpoint.kind, endpoint.address), token: handleForDeposit(value), ...tinvestTrustOptions() });
   try {
     return await verifyLive(client, endpoint.kind);
   } catch (error) {

@@ -17,7 +17,7 @@ import { TOKEN_NOT_FOUND, visibleTo } from './find-token';
 import { markTokenInvalid } from './mark-token-invalid';
 import { callClassOf, shortRpcName, type CallClass } from './policy';
 import { recordUsage, type UsageActor } from './record-usage';
-import { tinvestEndpointFor } from './tinvest-endpoint';
+import { tinvestEndpointFor, tinvestTrustOptions } from './tinvest-endpoint';
 import { isManager } from './to-token-dto';
 
 export type TinvestJob = 'health-check' | 'stream-hub';
@@ -159,6 +159,7 @@ export async function openTinvestSession(actor: TinvestActor, tokenId: string, o
   const client = createTinvestClient({
     endpoint: tinvestEndpointFor(policy.endpointKind as EndpointKind, policy.endpointAddress),
     token: handle,
+    ...tinvestTrustOptions(),
     authorizeCall: (rpc) => {
       lastRpc = rpc;
       check(rpc);

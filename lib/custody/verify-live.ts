@@ -65,6 +65,10 @@ export const TOKEN_REJECTED =
 export function explainFailure(error: unknown, endpointLabel: string): unknown {
   if (!isTinvestError(error)) return error;
   if (error.kind === 'token_invalid') return new AppError('invalid', TOKEN_REJECTED, { cause: error, messageKey: 'errors.tokens.rejectedOnCheck' });
+  if (error.tls) {
+    // Not "did not answer": something answered with a certificate this server does not accept, and retrying will not help.
+    return new AppError('unavailable', error.message, { cause: error, messageKey: `errors.tokens.tls.${error.tls}`, values: { setting: 'TINVEST_CA_FILE' } });
+  }
   if (error.kind === 'unavailable' || error.kind === 'deadline' || error.kind === 'cancelled') {
     return new AppError('unavailable', `The T-Invest API (${endpointLabel} endpoint) did not answer, so the token could not be checked. Try again in a minute.`, {
       cause: error,

@@ -42,6 +42,19 @@ async function openVault(): Promise<void> {
   }
 }
 
+/** Reads TINVEST_CA_FILE now, so an unusable file stops the start instead of failing every call later. */
+async function checkTinvestTrust(config: Env): Promise<void> {
+  if (!config.TINVEST_CA_FILE) return;
+  const { tinvestTrustOptions } = await import('../custody/tinvest-endpoint');
+  try {
+    tinvestTrustOptions();
+    console.log(`T-Invest TLS: also trusting the CA certificates in ${config.TINVEST_CA_FILE}`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+}
+
 /** Demo mode: the T-Invest emulator runs beside the app, and its tokens are printed. */
 async function startDemoEmulator(config: Env) {
   const { startTinvestEmulator } = await import('../../emulator/tinvest/index');
@@ -93,6 +106,7 @@ async function main(): Promise<void> {
   // fast path) may load next/headers before Next has, and that module needs this global.
   (globalThis as { AsyncLocalStorage?: unknown }).AsyncLocalStorage ??= AsyncLocalStorage;
   await openVault();
+  await checkTinvestTrust(config);
 
   const emulator = config.STRONGROOM_DEMO ? await startDemoEmulator(config) : null;
   const demo = emulator ? await seedDemoData(emulator.scenario.tokens) : null;
