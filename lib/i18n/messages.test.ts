@@ -15,7 +15,7 @@ function flatten(tree: Tree, prefix = ''): Record<string, string> {
 const en = flatten(MESSAGES.en as unknown as Tree);
 const ru = flatten(MESSAGES.ru as unknown as Tree);
 // Values for every placeholder any message uses; dates where a message formats one.
-const SAMPLE = { digest: '1234567', actor: 'anna@example.test', name: 'Anna', email: 'anna@example.test', role: 'Admin', count: 3, min: 10, max: 256, minutes: 5, inviter: 'Olga', by: 'Olga', date: '1 Jan 2030', until: '1 Jan 2030, 12:00', expires: new Date('2030-01-01T12:00:00Z'), requestId: 'req-1', label: 'Main', state: 'paused', status: 'expired', endpoint: 'sandbox', address: '"x:1"', accounts: '2000001', seconds: 30 };
+const SAMPLE = { digest: '1234567', actor: 'anna@example.test', name: 'Anna', email: 'anna@example.test', role: 'Admin', count: 3, min: 10, max: 256, minutes: 5, inviter: 'Olga', by: 'Olga', date: '1 Jan 2030', until: '1 Jan 2030, 12:00', expires: new Date('2030-01-01T12:00:00Z'), requestId: 'req-1', label: 'Main', state: 'paused', status: 'expired', endpoint: 'sandbox', address: '"x:1"', accounts: '2000001', seconds: 30, setting: 'TINVEST_CA_FILE' };
 
 describe('messages', () => {
   it('have the same keys in every language', () => {
