@@ -8,6 +8,7 @@ import { createTinvestClient, type TinvestClient } from './create-tinvest-client
 import type { MarketDataEvent } from './dto';
 import { rateLimitState } from './rate-limit-state';
 import { TinvestError } from './tinvest-error';
+import { takeEvents } from '@/lib/testing/take-events';
 
 type Emulator = Awaited<ReturnType<typeof startTinvestEmulator>>;
 let emu: Emulator;
@@ -27,19 +28,6 @@ async function failure(promise: Promise<unknown>): Promise<TinvestError> {
   return error as TinvestError;
 }
 
-async function take<T>(stream: AsyncIterable<T>, predicate: (event: T) => boolean, count: number, timeoutMs = 5000): Promise<T[]> {
-  const found: T[] = [];
-  const timer = setTimeout(() => (stream as { close?: () => void }).close?.(), timeoutMs);
-  try {
-    for await (const event of stream) {
-      if (predicate(event)) found.push(event);
-      if (found.length >= count) break;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return found;
-}
 
 beforeAll(async () => {
   emu = await startTinvestEmulator({ port: 0, sandboxPort: 0, adminPort: 0, tickIntervalMs: 20 });
@@ -134,7 +122,7 @@ describe('MarketDataStream', () => {
     const stream = client.marketDataStream();
     stream.subscribe({ kind: 'last_price', instrumentIds: [sber.uid] });
     stream.subscribe({ kind: 'trades', instrumentIds: [sber.uid] });
-    const events = await take<MarketDataEvent>(stream, (e) => e.type !== 'ping', 3);
+    const events = await takeEvents<MarketDataEvent>(stream, (e) => e.type !== 'ping', 3);
     const subs = events.filter((e) => e.type === 'subscription');
     expect(subs.map((s) => s.type === 'subscription' && s.items[0]?.status)).toContain('success');
     expect(events.some((e) => e.type === 'last_price' || e.type === 'trade')).toBe(true);
@@ -142,14 +130,14 @@ describe('MarketDataStream', () => {
     const second = client.marketDataStream();
     second.subscribe({ kind: 'last_price', instrumentIds: [sber.uid] });
     second.unsubscribe({ kind: 'last_price', instrumentIds: [sber.uid] });
-    const statuses = await take<MarketDataEvent>(second, (e) => e.type === 'subscription', 2);
+    const statuses = await takeEvents<MarketDataEvent>(second, (e) => e.type === 'subscription', 2);
     expect(statuses.map((e) => e.type === 'subscription' && e.items[0]?.action)).toEqual(['subscribe', 'unsubscribe']);
     second.close();
 
     emu.control.setPingDelayMs(50);
     const pinged = client.marketDataStream();
     pinged.subscribe({ kind: 'info', instrumentIds: [sber.uid] });
-    const pings = await take<MarketDataEvent>(pinged, (e) => e.type === 'ping', 1);
+    const pings = await takeEvents<MarketDataEvent>(pinged, (e) => e.type === 'ping', 1);
     expect(pings[0]).toMatchObject({ type: 'ping' });
   });
 
@@ -158,7 +146,7 @@ describe('MarketDataStream', () => {
     const sber = (await client.shareBy('ticker', 'SBER', 'TQBR'))!;
     const controller = new AbortController();
     const stream = client.marketDataServerSideStream({ subscriptions: [{ kind: 'last_price', instrumentIds: [sber.uid] }], signal: controller.signal });
-    const events = await take<MarketDataEvent>(stream, (e) => e.type === 'last_price', 1);
+    const events = await takeEvents<MarketDataEvent>(stream, (e) => e.type === 'last_price', 1);
     expect(events.length).toBe(1);
     controller.abort();
   });
@@ -171,7 +159,7 @@ describe('MarketDataStream', () => {
     stream.subscribe({ kind: 'last_price', instrumentIds: [sber.uid] });
     stream.subscribe({ kind: 'orderbook', instrumentIds: [sber.uid], depth: 10 });
     stream.subscribe({ kind: 'info', instrumentIds: [sber.uid] });
-    const error = await take(stream, () => false, 1, 5000).then(() => undefined, (e: unknown) => e);
+    const error = await takeEvents(stream, () => false, 1, 5000).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(TinvestError);
   });
 });
@@ -179,9 +167,9 @@ describe('MarketDataStream', () => {
 describe('OperationsStreamService', () => {
   it('PortfolioStream and PositionsStream start with a subscription result', async () => {
     const client = prod('readonly');
-    const portfolio = await take(client.portfolioStream({ accountIds: [DEMO_ACCOUNTS.broker] }), () => true, 1);
+    const portfolio = await takeEvents(client.portfolioStream({ accountIds: [DEMO_ACCOUNTS.broker] }), () => true, 1);
     expect(portfolio[0]).toMatchObject({ type: 'subscription', accounts: [{ accountId: DEMO_ACCOUNTS.broker, status: 'success' }] });
-    const positions = await take(client.positionsStream({ accountIds: [DEMO_ACCOUNTS.broker], withInitialPositions: true }), () => true, 2);
+    const positions = await takeEvents(client.positionsStream({ accountIds: [DEMO_ACCOUNTS.broker], withInitialPositions: true }), () => true, 2);
     expect(positions.map((e) => e.type)).toEqual(['subscription', 'initial_positions']);
   });
 });

@@ -9,6 +9,7 @@ import { createTinvestClient } from './create-tinvest-client';
 import type { MarketDataEvent } from './dto';
 import type { TinvestEndpoint } from './endpoint';
 import { TinvestError } from './tinvest-error';
+import { takeEvents } from '@/lib/testing/take-events';
 
 type Emulator = Awaited<ReturnType<typeof startTinvestEmulator>>;
 const openssl = opensslVersion();
@@ -21,19 +22,6 @@ async function failure(promise: Promise<unknown>): Promise<TinvestError> {
   return error as TinvestError;
 }
 
-async function take<T>(stream: AsyncIterable<T> & { close(): void }, predicate: (event: T) => boolean, count: number, timeoutMs = 5000): Promise<T[]> {
-  const found: T[] = [];
-  const timer = setTimeout(() => stream.close(), timeoutMs);
-  try {
-    for await (const event of stream) {
-      if (predicate(event)) found.push(event);
-      if (found.length >= count) break;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return found;
-}
 
 const getAccountsCalls = (emu: Emulator) => emu.metrics().calls.GetAccounts ?? 0;
 
@@ -79,7 +67,7 @@ describe.skipIf(!openssl)(`T-Invest client over TLS (${openssl ?? 'openssl CLI n
       const sber = (await c.shareBy('ticker', 'SBER', 'TQBR'))!;
       const stream = c.marketDataStream();
       stream.subscribe({ kind: 'last_price', instrumentIds: [sber.uid] });
-      const events = await take<MarketDataEvent>(stream, (e) => e.type === 'subscription' || e.type === 'last_price', 2);
+      const events = await takeEvents<MarketDataEvent>(stream, (e) => e.type === 'subscription' || e.type === 'last_price', 2);
       stream.close();
       expect(events[0]).toMatchObject({ type: 'subscription', items: [{ status: 'success' }] });
       expect(events[1]).toMatchObject({ type: 'last_price', instrumentUid: sber.uid });
@@ -106,7 +94,7 @@ describe.skipIf(!openssl)(`T-Invest client over TLS (${openssl ?? 'openssl CLI n
     it('fails a MarketDataStream the same way', async () => {
       const stream = client({ address: emu.address, tls: true }).marketDataStream();
       stream.subscribe({ kind: 'last_price', instrumentIds: ['e6123145-9665-43e0-8413-cd61b8aa9b13'] });
-      const error = await failure(take(stream, () => true, 1));
+      const error = await failure(takeEvents(stream, () => true, 1));
       expect(error).toMatchObject({ kind: 'unavailable', tls: 'untrusted' });
     });
 
