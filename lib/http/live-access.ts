@@ -6,9 +6,18 @@ import 'server-only';
 import { onAccessChanged } from '../auth/access-changed';
 import { findActiveViewer } from '../auth/find-viewer';
 import { can } from '../auth/permissions';
+import type { Viewer } from '../auth/session';
 import { streamAccessFor } from '../custody/stream-access';
+import { AppError } from '../errors';
 import { logger } from '../log';
 import type { SseSession } from './sse';
+
+/** Why this signed-in viewer may not watch live data, or null when they may: the rule at connect and at every re-check. */
+export function liveRefusal(viewer: Viewer): AppError | null {
+  if (viewer.mustChangePassword) return new AppError('forbidden', 'Change your temporary password first.', { messageKey: 'errors.passwordChangeRequired' });
+  if (!can(viewer.role, 'overview.read')) return new AppError('forbidden', 'Your role may not watch live data.', { messageKey: 'errors.roleForbids' });
+  return null;
+}
 
 /** How often every viewer with a live stream is re-checked, whatever was announced. */
 export const LIVE_ACCESS_INTERVAL_MS = 60_000;
@@ -128,7 +137,7 @@ async function recheckViewer(viewerId: string): Promise<void> {
     const sessions = [...(registry().byViewer.get(viewerId) ?? [])];
     if (sessions.length === 0) return;
     const found = await findActiveViewer(viewerId);
-    const viewer = found && !found.viewer.mustChangePassword && can(found.viewer.role, 'overview.read') ? found.viewer : null;
+    const viewer = found && !liveRefusal(found.viewer) ? found.viewer : null;
     for (const entry of sessions) {
       if (!viewer || entry.sessionVersion !== found!.sessionVersion) entry.session.close('revoked');
     }

@@ -6,13 +6,12 @@ import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findViewer } from '../auth/find-viewer';
 import { claimsFromCookieHeader } from '../auth/next-auth';
-import { can } from '../auth/permissions';
 import { streamAccessFor } from '../custody/stream-access';
 import { AppError } from '../errors';
 import { MAX_TOPIC_LENGTH } from '../hub/topics';
 import { streamHub } from '../server/stream-hub';
 import { toErrorResponse } from './errors';
-import { liveAccessMark, trackLiveSession } from './live-access';
+import { liveAccessMark, liveRefusal, trackLiveSession } from './live-access';
 import { serveSse, sseResponse, type SseRequestOptions, type SseSession } from './sse';
 
 export const STREAM_PATH = '/api/stream';
@@ -32,8 +31,8 @@ export async function liveStreamOptions(cookie: string | null | undefined, url: 
   const claims = await claimsFromCookieHeader(cookie ?? undefined);
   const viewer = claims ? await findViewer(claims) : null;
   if (!claims || !viewer) throw new AppError('unauthenticated', 'Sign in to watch live data.');
-  if (viewer.mustChangePassword) throw new AppError('forbidden', 'Change your temporary password first.');
-  if (!can(viewer.role, 'overview.read')) throw new AppError('forbidden', 'Your role may not watch live data.');
+  const refusal = liveRefusal(viewer);
+  if (refusal) throw refusal;
   const raw = new URL(url, 'http://localhost').searchParams.get('topics') ?? '';
   const topics = raw.split(',').filter(Boolean);
   if (topics.length === 0) throw new AppError('invalid', 'Name at least one topic: ?topics=lastPrice:<uid>,…');
