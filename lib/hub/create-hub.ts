@@ -669,22 +669,17 @@ export function createHub(options: HubOptions): Hub {
   /** Snapshot for a new subscriber, or the replay/resync a resuming one needs. */
   const deliverInitial = (state: TopicState, onEvent: (event: HubEvent) => void, resumeFrom: SubscribeOptions['resumeFrom']) => {
     if (state.error) onEvent(state.error);
-    if (!resumeFrom) {
-      const start = startingPoint(state);
-      if (start) onEvent(start);
+    if (resumeFrom && resumeFrom.epoch === epoch && resumeFrom.seq >= state.floor) {
+      const n = state.history.length;
+      for (let i = 0; i < n; i++) {
+        const event = state.history[(state.head + i) % n]!;
+        if (event.seq > resumeFrom.seq) onEvent(event);
+      }
       return;
     }
-    if (resumeFrom.epoch !== epoch || resumeFrom.seq < state.floor) {
-      onEvent({ kind: 'resync', topic: state.key, reason: resumeFrom.epoch !== epoch ? 'epoch' : 'gap' });
-      const start = startingPoint(state);
-      if (start) onEvent(start);
-      return;
-    }
-    const n = state.history.length;
-    for (let i = 0; i < n; i++) {
-      const event = state.history[(state.head + i) % n]!;
-      if (event.seq > resumeFrom.seq) onEvent(event);
-    }
+    if (resumeFrom) onEvent({ kind: 'resync', topic: state.key, reason: resumeFrom.epoch !== epoch ? 'epoch' : 'gap' });
+    const start = startingPoint(state);
+    if (start) onEvent(start);
   };
 
   /** A topic one subscription holds, and how to leave its channel. */
