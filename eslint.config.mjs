@@ -5,6 +5,7 @@ import nextTypescript from 'eslint-config-next/typescript';
 // Each entry: a module, the only files that may import it, and why.
 const OWNED_IMPORTS = [
   { name: '@grpc/grpc-js', owners: ['lib/tinvest/**', 'emulator/**', 'bench/**'], message: 'Only lib/tinvest speaks gRPC (and the emulator and benchmarks that stand in for T-Bank).' },
+  { name: 'undici', owners: ['lib/tapi/**', 'emulator/**', 'bench/**'], message: 'Only lib/tapi speaks T-API REST and mTLS (and the emulator and benchmarks that stand in for T-Bank).' },
   { name: '@/lib/vault/token-handle', owners: ['lib/tinvest/**', 'lib/tapi/**', 'lib/vault/**'], message: 'Only the API clients read a token handle; everyone else passes it on.', allowTypeImports: true },
   { name: 'next-auth', owners: ['lib/auth/next-auth.ts'], message: 'Only lib/auth/next-auth.ts imports next-auth.' },
   { name: 'next-auth/react', owners: ['app/_components/auth/session-actions.ts'], message: 'Sign in and out through app/_components/auth/session-actions.ts.' },
@@ -50,7 +51,7 @@ const config = [
           paths: [...restrictionsFor(glob).paths, { name: '@/lib/db', message: 'Pages and handlers call a lib/ function; they never query.' }],
           patterns: [
             ...restrictionsFor(glob).patterns,
-            { group: ['@/lib/vault/*', '@/lib/tinvest/*', '@/lib/db/*', '@/lib/migrations/*'], message: 'app/ calls data-access functions, not infrastructure.' },
+            { group: ['@/lib/vault/*', '@/lib/tinvest/*', '@/lib/tapi/*', '@/lib/db/*', '@/lib/migrations/*'], message: 'app/ calls data-access functions, not infrastructure.' },
           ],
         },
       ],

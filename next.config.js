@@ -16,18 +16,8 @@ const nextConfig = {
     '@grpc/grpc-js',
     'pino',
   ],
-  async headers() {
-    return [
-      {
-        source: '/:path*',
-        headers: [
-          { key: 'X-Content-Type-Options', value: 'nosniff' },
-          { key: 'Referrer-Policy', value: 'same-origin' },
-          { key: 'X-Frame-Options', value: 'DENY' },
-        ],
-      },
-    ];
-  },
+  // Security headers are not set here: lib/server/edge-guard.ts sets them on every response (the SSE
+  // fast path included, which never reaches Next), and proxy.ts adds each page's CSP with its nonce.
 };
 
 export default withNextIntl(nextConfig);

@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['lib/**/*.test.ts', 'emulator/**/*.test.ts'],
+    include: ['lib/**/*.test.ts', 'emulator/**/*.test.ts', 'app/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

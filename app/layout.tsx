@@ -3,8 +3,20 @@ import { NextIntlClientProvider } from 'next-intl';
 import { getLocale } from 'next-intl/server';
 import './globals.css';
 
-export const metadata: Metadata = { title: { default: 'Strongroom', template: '%s · Strongroom' } };
-export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+export const metadata: Metadata = {
+  title: { default: 'Strongroom', template: '%s · Strongroom' },
+  // The icon set in public/ lets the dashboard be pinned to a phone's home screen.
+  icons: {
+    icon: [
+      { url: '/favicon.ico', sizes: '32x32' },
+      { url: '/icon.svg', type: 'image/svg+xml' },
+    ],
+    apple: '/apple-touch-icon.png',
+  },
+  manifest: '/manifest.webmanifest',
+  appleWebApp: { title: 'Strongroom', statusBarStyle: 'default' },
+};
+export const viewport: Viewport = { width: 'device-width', initialScale: 1, themeColor: '#0f172a' };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const locale = await getLocale();

@@ -11,6 +11,20 @@ export const BASE_URL = `http://127.0.0.1:${PORT}`;
 /** The T-Invest emulator the e2e server talks to: production, sandbox and admin ports. */
 const EMULATOR_PORTS = { production: PORT + 81, sandbox: PORT + 82, admin: PORT + 83 };
 export const EMULATOR_ADMIN_URL = `http://127.0.0.1:${EMULATOR_PORTS.admin}`;
+/** The T-API emulator: HTTPS (normal methods), mTLS (secure methods) and admin ports; its CA is kept in the artifacts. */
+const TAPI_PORTS = { main: PORT + 84, secure: PORT + 85, admin: PORT + 86 };
+export const TAPI_EMULATOR_ADMIN_URL = `http://127.0.0.1:${TAPI_PORTS.admin}`;
+const TAPI_CA_DIR = path.join(ARTIFACTS, 'tapi-ca');
+/** The OpenID provider e2e/ui/08-sso.spec.ts starts (oidc-provider), and how Strongroom knows it. */
+export const OIDC_PORT = PORT + 90;
+export const OIDC_PROVIDER = {
+  id: 'e2e-idp',
+  label: 'Test IdP',
+  issuer: `http://127.0.0.1:${OIDC_PORT}`,
+  clientId: 'strongroom-e2e',
+  clientSecret: 'e2e-client-secret-not-for-production',
+  allowedDomains: ['strongroom.test'],
+};
 
 export default defineConfig({
   testDir: '.',
@@ -43,6 +57,13 @@ export default defineConfig({
       reuseExistingServer: false,
     },
     {
+      command: `mkdir -p "${ARTIFACTS}" && exec npx tsx emulator/tapi/cli.ts --port ${TAPI_PORTS.main} --secure-port ${TAPI_PORTS.secure} --admin-port ${TAPI_PORTS.admin} --ca-dir "${TAPI_CA_DIR}" > "${ARTIFACTS}/tapi-emulator.log" 2>&1`,
+      cwd: ROOT,
+      url: `${TAPI_EMULATOR_ADMIN_URL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+    },
+    {
       command: `rm -rf "${ARTIFACTS}/data" && mkdir -p "${ARTIFACTS}" && exec npx tsx lib/server/main.ts > "${ARTIFACTS}/server.log" 2>&1`,
       cwd: ROOT,
       url: `${BASE_URL}/api/health`,
@@ -58,6 +79,11 @@ export default defineConfig({
         NEXT_TELEMETRY_DISABLED: '1',
         TINVEST_PRODUCTION_ADDRESS: `127.0.0.1:${EMULATOR_PORTS.production}`,
         TINVEST_SANDBOX_ADDRESS: `127.0.0.1:${EMULATOR_PORTS.sandbox}`,
+        TAPI_PRODUCTION_URL: `https://127.0.0.1:${TAPI_PORTS.main}/openapi`,
+        TAPI_SECURED_URL: `https://127.0.0.1:${TAPI_PORTS.secure}`,
+        TAPI_CA_FILE: path.join(TAPI_CA_DIR, 'ca.pem'),
+        STRONGROOM_EGRESS_IPS: '127.0.0.1',
+        STRONGROOM_OIDC_PROVIDERS: JSON.stringify([OIDC_PROVIDER]),
         // Upstreams close 2 s after their last viewer, so the e2e can watch them go.
         STREAM_GRACE_SECONDS: '2',
       },

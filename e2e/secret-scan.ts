@@ -1,11 +1,12 @@
-// The secret scan: no deposited token value may appear in anything the e2e run produced — the
-// responses browsers received, the server log, the client bundles, or the database. Each value is
-// also looked for base64- and base64url-encoded (at all three byte alignments, so a value inside a
-// larger encoded blob is found too) and percent-encoded.
+// The secret scan: no deposited token value or certificate private key may appear in anything the
+// e2e run produced — the responses browsers received, the server log, the client bundles, or the
+// database. Each value is also looked for base64- and base64url-encoded (at all three byte
+// alignments, so a value inside a larger encoded blob is found too) and percent-encoded.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { privateKeySecrets } from '../lib/custody/tapi-key-secrets';
 
 export interface Finding {
   /** Which secret (its index in the list, never the value). */
@@ -79,6 +80,20 @@ export function scanPaths(roots: readonly string[], secrets: readonly string[]):
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 export const ARTIFACTS = path.join(ROOT, 'e2e/.artifacts');
+/** Private keys specs deposited (PEM files), kept outside every scanned folder so the scan can look for them. */
+export const DEPOSITED_KEYS = path.join(ARTIFACTS, 'deposited-keys');
+
+/** Notes a private key a spec is about to deposit, for the final scan. */
+export function rememberDepositedKey(privateKeyPem: string): void {
+  fs.mkdirSync(DEPOSITED_KEYS, { recursive: true });
+  fs.writeFileSync(path.join(DEPOSITED_KEYS, `${Date.now()}-${Math.random().toString(36).slice(2)}.pem`), privateKeyPem, { mode: 0o600 });
+}
+
+/** What the scan must never find of the keys deposited in this run: each key's base64 body whole and line by line. */
+export function depositedKeySecrets(): string[] {
+  if (!fs.existsSync(DEPOSITED_KEYS)) return [];
+  return fs.readdirSync(DEPOSITED_KEYS).flatMap((name) => privateKeySecrets(fs.readFileSync(path.join(DEPOSITED_KEYS, name), 'utf8')));
+}
 
 /**
  * Dumps every row of every table of the e2e database to a file, from a copy of the PGlite folder

@@ -1,6 +1,8 @@
 // The only reader of process.env. A bad environment fails at start-up with one line per variable.
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+import { oidcProvidersSchema } from './auth/oidc-providers';
 
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -23,6 +25,8 @@ export const envSchema = z.object({
   STRONGROOM_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Session signing secret; generated into the data folder when absent. */
   STRONGROOM_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** A fixed first-run setup code instead of a random one printed in the log (provisioning, tests). */
+  STRONGROOM_SETUP_CODE: z.string().min(12, 'must be at least 12 characters').max(64).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Demo mode: start the emulators and seed a demo owner on a fresh data folder. */
   STRONGROOM_DEMO: booleanFlag,
@@ -48,6 +52,19 @@ export const envSchema = z.object({
   TINVEST_SANDBOX_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port').optional(),
   /** A PEM file of extra CA certificates trusted for T-Invest's TLS (a TLS-inspecting proxy's or a gateway's root), on top of the system's. */
   TINVEST_CA_FILE: z.string().min(1).optional(),
+  /** Where "production" T-API H2H tokens call (normal and mTLS methods); defaults are T-Bank's hosts, or the emulator in demo mode. */
+  TAPI_PRODUCTION_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TAPI_SECURED_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** A PEM file of extra CA certificates trusted for T-API's TLS (a TLS-inspecting proxy's or a gateway's root), on top of the system's. */
+  TAPI_CA_FILE: z.string().min(1).optional(),
+  /** This server's public egress address(es) as T-Bank sees them, comma-separated; each H2H token's IP allow-list must hold one. */
+  STRONGROOM_EGRESS_IPS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((list) => list.every((ip) => isIP(ip) !== 0), 'must be a comma-separated list of IPv4/IPv6 addresses (no ranges)'),
+  /** Single sign-on: a JSON array of OpenID Connect providers (lib/auth/oidc-providers.ts). Unset: password sign-in only. */
+  STRONGROOM_OIDC_PROVIDERS: oidcProvidersSchema,
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };

@@ -2,6 +2,8 @@
 import type { ErrorKey, ErrorValues } from './i18n/messages';
 
 export const ERROR_STATUS = {
+  /** The request itself cannot be read (an undecodable address); `invalid` is for well-formed input that fails validation. */
+  bad_request: 400,
   invalid: 422,
   unauthenticated: 401,
   forbidden: 403,
@@ -26,6 +28,18 @@ export interface AppErrorOptions {
   values?: ErrorValues;
   /** Per field, the catalogue message that replaces `fields[field]` when shown. */
   fieldKeys?: Record<string, ErrorKey>;
+  /** What an upstream (T-Bank) said about the failure; see UpstreamFailure. */
+  upstream?: UpstreamFailure;
+}
+
+/**
+ * An upstream's own reference for a failure. `code` and `trackingId` may be shown to anyone;
+ * `serverMessage` (already scrubbed) only to owners and admins, and to the log.
+ */
+export interface UpstreamFailure {
+  code?: string;
+  trackingId?: string;
+  serverMessage?: string;
 }
 
 /** An expected failure whose message is safe to show to the person who caused it. */
@@ -35,6 +49,7 @@ export class AppError extends Error {
   readonly messageKey?: ErrorKey;
   readonly values?: ErrorValues;
   readonly fieldKeys?: Record<string, ErrorKey>;
+  readonly upstream?: UpstreamFailure;
 
   /** `message` is English: it goes to logs and tests, and is shown when there is no `messageKey`. */
   constructor(
@@ -49,6 +64,7 @@ export class AppError extends Error {
     this.messageKey = options.messageKey;
     this.values = options.values;
     this.fieldKeys = options.fieldKeys;
+    this.upstream = options.upstream;
   }
 
   get status(): number {

@@ -1,6 +1,8 @@
-// JSON logs (pino). Secrets are redacted by field name wherever they appear.
+// JSON logs (pino). Secrets are redacted by field name wherever they appear, and every line is
+// passed through redactSecrets, which hides known secret values in any field or encoding.
 import pino from 'pino';
 import { env } from './env';
+import { redactSecrets } from './redact-secrets';
 
 export const REDACTED_PATHS = [
   'authorization',
@@ -37,6 +39,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      hooks: { streamWrite: redactSecrets },
     },
     destination,
   );

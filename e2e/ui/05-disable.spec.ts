@@ -23,7 +23,7 @@ test('a disabled member is signed out on the next request and cannot sign in aga
   expect((await dan.request.get('/api/team')).status()).toBe(401);
   await dan.getByLabel('Email').fill('dan@strongroom.test');
   await dan.getByLabel('Password', { exact: true }).fill('dans own password');
-  await dan.getByRole('button', { name: 'Sign in' }).click();
+  await dan.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(dan.getByRole('main').getByRole('alert')).toHaveText('Email or password is incorrect.');
   await danContext.close();
 

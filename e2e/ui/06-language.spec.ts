@@ -17,7 +17,7 @@ test('switching to Russian translates the UI and is remembered per user', async 
   await expect(second.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   await second.getByLabel('Email').fill(OWNER.email);
   await second.getByLabel('Password', { exact: true }).fill(OWNER.password);
-  await second.getByRole('button', { name: 'Sign in' }).click();
+  await second.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(second.getByRole('heading', { level: 1, name: 'Обзор' })).toBeVisible();
   // Server messages follow the language too.
   const refused = await second.request.put('/api/team/members/00000000-0000-4000-8000-000000000000/role', { data: { role: 'member' } });
@@ -37,6 +37,6 @@ test('signed out, the switcher on the sign-in page works from the cookie alone',
   await expect(page.getByRole('heading', { name: 'Вход' })).toBeVisible();
   await page.getByLabel('Электронная почта').fill(OWNER.email);
   await page.getByLabel('Пароль', { exact: true }).fill('wrong password');
-  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.getByRole('button', { name: 'Войти', exact: true }).click();
   await expect(page.getByRole('main').getByRole('alert')).toHaveText('Неверный адрес почты или пароль.');
 });

@@ -30,6 +30,19 @@ test('every section without data says what it will hold', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Events' }).getByRole('listitem').last()).toContainText('Set up Strongroom as owner');
 });
 
+test('the icon set and web app manifest are served, so the dashboard can be pinned to a home screen', async ({ page, request }) => {
+  await page.goto('/login');
+  await expect(page.locator('link[rel="manifest"]')).toHaveAttribute('href', '/manifest.webmanifest');
+  await expect(page.locator('link[rel="apple-touch-icon"]')).toHaveAttribute('href', '/apple-touch-icon.png');
+  const manifest = await (await request.get('/manifest.webmanifest')).json();
+  expect(manifest.name).toBe('Strongroom');
+  for (const path of ['/favicon.ico', '/icon.svg', '/apple-touch-icon.png', ...manifest.icons.map((icon: { src: string }) => icon.src)]) {
+    const response = await request.get(path);
+    expect(response.status(), path).toBe(200);
+    expect(response.headers()['content-type'], path).toMatch(/^image\//);
+  }
+});
+
 test.describe('at 375px', () => {
   test.use({ viewport: { width: 375, height: 740 } });
 
@@ -42,6 +55,10 @@ test.describe('at 375px', () => {
     await menu.click();
     await expect(nav).toBeVisible();
     await expect(page.getByRole('button', { name: 'Close menu' })).toHaveAttribute('aria-expanded', 'true');
+    await page.keyboard.press('Escape');
+    await expect(nav).toBeHidden();
+    await expect(menu).toBeFocused();
+    await menu.click();
     await nav.getByRole('link', { name: 'Team' }).click();
     await expect(page).toHaveURL(/\/team$/);
     await expect(nav).toBeHidden();

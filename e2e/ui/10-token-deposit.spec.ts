@@ -43,11 +43,12 @@ test('refusals store nothing: bad input, an unknown token, a sandbox token on pr
 
   form = await deposit(page, INVALID_TOKEN, 'Not a token');
   await expect(form.getByRole('alert')).toContainText('The token was not deposited');
-  await expect(form.getByRole('alert')).toContainText('T-Bank rejected this token');
+  await expect(form.getByRole('alert')).toContainText('T-Bank does not accept this token: it was revoked, or it expired');
   await expect(form.getByRole('alert')).toContainText('Nothing was stored.');
 
+  // Each refusal says what to do: the wrong environment names the right one.
   form = await deposit(page, DEMO_TOKENS.sandbox, 'Sandbox on prod');
-  await expect(form.getByRole('alert')).toContainText('T-Bank rejected this token');
+  await expect(form.getByRole('alert')).toContainText('This is a sandbox token: T-Bank accepts it only there. Choose “Sandbox”');
 
   expect(await tokenCount(page)).toBe(before);
   await expect(page.getByRole('heading', { level: 2, name: 'No tokens deposited' })).toBeVisible();

@@ -46,7 +46,20 @@ test('a token page: verify now, rename, pause and resume', async ({ page }) => {
   await page.getByRole('link', { name: 'Open Trading desk' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Trading desk' })).toBeVisible();
   await expect(page.getByRole('link', { name: /Revoke it at T-Bank/ })).toHaveAttribute('href', 'https://www.tbank.ru/invest/settings/api/');
-  await expect(page.getByRole('region', { name: 'Accounts and rights' })).toContainText('may trade');
+  // T-Bank lets the token trade, but Strongroom's policy keeps trading off until an owner turns it on: the page says both.
+  const accounts = page.getByRole('region', { name: 'Accounts and rights' });
+  await expect(accounts).toContainText('may trade upstream · trading off in Strongroom');
+  await expect(accounts).toContainText('Brokerage');
+  await expect(accounts).not.toContainText('tinkoff');
+  await expect(page.getByRole('main')).not.toContainText('Kept alive by Strongroom');
+  // The tariff is a summary; its method names open on request.
+  const limits = page.getByRole('region', { name: 'Tariff limits' });
+  await expect(limits).toContainText(/\d+ methods in \d+ groups/);
+  const methods = limits.getByText(/\bGetPortfolio\b/).first();
+  await expect(methods).toBeAttached();
+  await expect(methods).toBeHidden();
+  await limits.locator('details', { has: page.getByText(/\bGetPortfolio\b/) }).first().locator('summary').click();
+  await expect(methods).toBeVisible();
   await expect(page.getByRole('region', { name: 'What it may be used for' }).getByLabel('Trading (placing and cancelling orders)')).not.toBeChecked();
 
   const actions = page.getByRole('region', { name: 'Actions' });
@@ -95,6 +108,11 @@ test.describe('at 375px', () => {
 
   test('tokens show as cards and nothing overflows', async ({ page }) => {
     await signIn(page, OWNER.email, OWNER.password);
+    // A purpose longer than the screen is wide: it is truncated in the card, the card stays on screen.
+    const tokens = (await (await page.request.get('/api/tokens')).json()) as { id: string; label: string }[];
+    const family = tokens.find((token) => token.label === 'Family read-only')!;
+    const purpose = 'Watching the family portfolios and prices for the quarterly review with the accountant';
+    expect((await page.request.patch(`/api/tokens/${family.id}`, { data: { purpose } })).ok()).toBe(true);
     await page.goto('/tokens');
     await expect(page.getByRole('table')).toBeHidden();
     await expect(page.getByRole('listitem', { name: 'Family read-only' })).toContainText('Read-only');

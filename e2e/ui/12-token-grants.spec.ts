@@ -21,6 +21,10 @@ test('a member without a grant sees nothing of the token', async ({ page, browse
   await signIn(page, OWNER.email, OWNER.password);
   const id = await scopedTokenId(page);
   const { context, page: member } = await memberPage(browser);
+  // An empty overview tells a member whom to ask, and sends nobody to a Tokens page where they can't deposit.
+  await member.goto('/overview');
+  await expect(member.getByRole('main')).toContainText('An owner or admin deposits one');
+  await expect(member.getByRole('link', { name: 'Go to Tokens' })).toHaveCount(0);
   await member.goto('/tokens');
   await expect(member.getByRole('heading', { level: 2, name: 'No tokens deposited' })).toBeVisible();
   await expect(member.getByRole('region', { name: 'Deposit a token' })).toHaveCount(0);

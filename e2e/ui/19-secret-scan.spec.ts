@@ -4,8 +4,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEMO_TAPI_TOKENS } from '../../emulator/tapi/default-scenario';
 import { DEMO_TOKENS } from '../../emulator/tinvest/default-scenario';
-import { findSecrets, runSecretScan, scanPaths } from '../secret-scan';
+import { depositedKeySecrets, findSecrets, runSecretScan, scanPaths } from '../secret-scan';
 import { expect, INVALID_TOKEN, test } from './support';
 
 const PLANTED = 't.PlantedSecretForTheScannerSelfTest_0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN';
@@ -29,8 +30,8 @@ test('the scanner finds a planted value in every encoding, and nothing in clean 
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-test('no deposited token value appears in responses, the server log, client bundles or the database', () => {
-  const secrets = [...Object.values(DEMO_TOKENS), INVALID_TOKEN];
+test('no deposited token value or private key appears in responses, the server log, client bundles or the database', () => {
+  const secrets = [...Object.values(DEMO_TOKENS), INVALID_TOKEN, ...Object.values(DEMO_TAPI_TOKENS), ...depositedKeySecrets()];
   const { findings, files, dumpRows } = runSecretScan(secrets);
   expect(dumpRows).toBeGreaterThan(20);
   expect(files).toBeGreaterThan(50);

@@ -61,6 +61,15 @@ test('operations page by cursor and filter by type', async ({ page }) => {
   await expect(page).toHaveURL(/type=buy/);
   await expect(rows.first()).toBeVisible();
   expect(await rows.evaluateAll((trs) => trs.every((tr) => tr.getAttribute('data-operation-type') === 'buy'))).toBe(true);
+  // Every demo trade carries its broker fee: the table shows it, as the API and CSV do.
+  await expect(rows.first().locator('[data-commission]')).toContainText(/RUB\s[\d,]+\.\d{2}/);
+  // At 375 px each operation is a card with nothing cut off, commission included, and the page does not scroll sideways.
+  await page.setViewportSize({ width: 375, height: 740 });
+  const cards = page.getByTestId('operations-cards').locator('li');
+  await expect(page.getByTestId('operations-table')).toBeHidden();
+  await expect(cards.first()).toContainText('Commission');
+  await expect(cards.first()).toContainText('Price');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   const csv = await recordApiResponse(await page.request.get(`/api/operations/csv?token=${tokenId}&account=${DEMO_ACCOUNTS.broker}&type=buy`));
   expect(csv.status()).toBe(200);
   expect(csv.headers()['content-type']).toContain('text/csv');
@@ -101,7 +110,8 @@ test('the sandbox flow opens an account, pays in, buys and shows the position', 
   await order.getByLabel('Instrument').selectOption(SBER);
   await order.getByLabel('Lots').fill('3');
   await order.getByRole('button', { name: 'Place order' }).click();
-  await expect(order.getByText(/3 lots executed/)).toBeVisible();
+  // The answer says what the order cost: execution price, total and commission from the server.
+  await expect(order.getByText(/3 lots executed at RUB\s[\d,]+\.\d{2,9}; total RUB\s[\d,]+\.\d{2}, commission RUB\s[\d,]+\.\d{2}\./)).toBeVisible();
   await expect(account.locator('tr[data-ticker="SBER"]')).toContainText('30');
 });
 

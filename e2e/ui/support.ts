@@ -1,7 +1,9 @@
 // Shared by the UI specs: the owner that 01-setup creates, and signing in through the form.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
-import { test as base, expect, type APIRequestContext, type APIResponse, type Browser, type BrowserContext, type Page, type Response } from '@playwright/test';
+import { test as base, expect, request as playwrightRequest, type APIRequestContext, type APIResponse, type Browser, type BrowserContext, type Page, type Response } from '@playwright/test';
+import { BASE_URL } from '../playwright.config';
 
 export { expect };
 
@@ -11,7 +13,7 @@ export async function signIn(page: Page, email: string, password: string, landin
   await page.goto('/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(landing);
 }
 
@@ -100,3 +102,93 @@ export const MEMBER = { name: 'Mila Member', email: 'mila@strongroom.test', pass
 
 /** A well-formed value T-Bank (the emulator) does not know: deposits of it must be refused and leave no trace. */
 export const INVALID_TOKEN = 't.e2eNotARealTokenValue0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH';
+
+// ---------------------------------------------------------------------------------------------
+// People without a browser: many viewers for fan-out tests cost a request context each, not a page.
+
+/** Signs in through next-auth's credentials endpoint; the returned context holds the session cookie. */
+export async function signInApi(email: string, password: string): Promise<APIRequestContext> {
+  const context = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { origin: BASE_URL } });
+  const { csrfToken } = (await (await context.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const response = await context.post('/api/auth/callback/credentials', { form: { csrfToken, email, password, json: 'true' }, maxRedirects: 0 });
+  expect(response.status(), `sign-in of ${email}`).toBeLessThan(400);
+  expect((await (await context.get('/api/auth/session')).json()) as { uid?: string }, `session of ${email}`).toHaveProperty('uid');
+  return context;
+}
+
+/** Invites someone by link as whoever `owner` is signed in as and accepts it with `password`; returns their user id. */
+export async function addMemberByLink(owner: APIRequestContext, person: { name: string; email: string; role: string }, password: string): Promise<string> {
+  const invite = await owner.post('/api/team/invites', { data: { ...person, method: 'link' }, headers: { origin: BASE_URL } });
+  expect(invite.status(), `invite of ${person.email}`).toBe(201);
+  const secret = new URL(((await invite.json()) as { url: string }).url).pathname.split('/').at(-1)!;
+  const invitee = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { origin: BASE_URL } });
+  const accepted = await invitee.post('/api/invites/accept', { data: { token: secret, name: person.name, password } });
+  expect(accepted.status(), `acceptance by ${person.email}`).toBe(201);
+  await invitee.dispose();
+  const team = (await (await owner.get('/api/team')).json()) as { members: { id: string; email: string }[] };
+  return team.members.find((m) => m.email === person.email)!.id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Raw Server-Sent Events from the test process: many viewers of /api/stream without a browser
+// context each, so a fan-out test measures the server and not how fast the machine runs Chromium.
+
+/** The Cookie header of a signed-in browser or request context (one host: every cookie it holds). */
+export async function cookieHeader(context: BrowserContext | APIRequestContext): Promise<string> {
+  return (await context.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+export interface RawEventStream {
+  /** Events received so far, by type. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** The HTTP status, once the response head arrived. */
+  readonly status: number | undefined;
+  /** Why the stream ended, if it did. */
+  readonly error: Error | null;
+  /** Ends the request; resolves once this side's socket is closed. */
+  close(): Promise<void>;
+}
+
+/** Opens `url` as an event stream with `cookie`, on its own connection, and counts the events that arrive. */
+export function openEventStream(url: string, cookie: string): RawEventStream {
+  const counts: Record<string, number> = {};
+  let status: number | undefined;
+  let error: Error | null = null;
+  const finish = (reason: Error) => void (error ??= reason);
+  const request = http.get(url, { agent: false, headers: { cookie, accept: 'text/event-stream' } }, (response) => {
+    status = response.statusCode;
+    if (status !== 200) {
+      response.resume();
+      return finish(new Error(`${url} answered ${status}`));
+    }
+    response.setEncoding('utf8');
+    let buffer = '';
+    response.on('data', (text: string) => {
+      buffer += text.replace(/\r\n?/g, '\n');
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const type = /^event: ?(.*)$/m.exec(block)?.[1];
+        if (type && /^data:/m.test(block)) counts[type] = (counts[type] ?? 0) + 1;
+      }
+    });
+    response.on('end', () => finish(new Error(`${url} ended`)));
+  });
+  const socketClosed = new Promise<void>((resolve) => request.on('close', () => resolve()));
+  request.on('error', finish);
+  return {
+    counts,
+    get status() {
+      return status;
+    },
+    get error() {
+      return error;
+    },
+    close() {
+      finish(new Error('closed by the test'));
+      request.destroy();
+      return socketClosed;
+    },
+  };
+}

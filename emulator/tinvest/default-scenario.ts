@@ -61,6 +61,8 @@ const ROWS: Row[] = [
   ['currency', 'EUR_RUB__TOM', 'CETS', 'BBG0013HJJ31', '', 'Евро', 1000, '0.0025', '98.8', 0.12, ''],
   ['currency', 'CNYRUB_TOM', 'CETS', 'BBG0013HRTL0', '', 'Юань', 1000, '0.0005', '12.58', 0.1, ''],
   ['currency', 'RUB000UTSTOM', 'CETS', 'RUB000UTSTOM', '', 'Российский рубль', 1, '0.0025', '1', 0.0001, ''],
+  // Quoted in points like every future: 10 points (one step) are worth 7.53 roubles.
+  ['futures', 'RIH7', 'SPBFUT', 'FUTRTS032700', '', 'RTS-3.27 Индекс РТС', 1, '10', '112340', 0.3, 'index'],
 ];
 
 /** SBER's real instrument uid, so copied examples from the docs work. */
@@ -72,6 +74,7 @@ function instruments(): Inst[] {
     const uid = KNOWN_UIDS[ticker] ?? uuidFrom(next);
     const inst: Inst = { kind, ticker, classCode, figi, isin, name, lot, currency: 'rub', minPriceIncrement: step, uid, positionUid: uuidFrom(next), assetUid: uuidFrom(next), sector, price: { start, volatility } };
     if (kind === 'bond') inst.bond = { nominal: '1000', aci: classCode === 'TQOB' ? '12.64' : '7.89', maturityDate: classCode === 'TQOB' ? '2041-05-15T00:00:00Z' : '2027-11-12T00:00:00Z', couponsPerYear: classCode === 'TQOB' ? 2 : 12 };
+    if (kind === 'futures') inst.future = { incrementAmount: '7.53', expirationDate: '2027-03-18T00:00:00Z', basicAsset: 'RTSI' };
     if (ticker === 'RUB000UTSTOM') inst.apiTradeAvailable = false;
     return inst;
   });
@@ -89,7 +92,7 @@ function history(accountId: string, seed: number, insts: Inst[], prices: PricePr
   const id = () => `${accountId.slice(-4)}${String(++n).padStart(6, '0')}`;
   const iso = (t: number) => new Date(t).toISOString();
   const addCash = (c: string, v: bigint) => money.set(c, (money.get(c) ?? 0n) + v);
-  const tradable = insts.filter((i) => i.kind !== 'currency');
+  const tradable = insts.filter((i) => i.kind !== 'currency' && i.kind !== 'futures');
   for (let t = from; t < to; t += DAY) {
     const date = new Date(t);
     if (date.getUTCDate() === 3 || t === from) {

@@ -1,4 +1,4 @@
-// Scenario instruments rendered as the API's Share/Bond/Etf/Currency/Instrument/InstrumentShort messages.
+// Scenario instruments rendered as the API's Share/Bond/Etf/Currency/Future/Instrument/InstrumentShort messages.
 import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { InstrumentType, RealExchange, SecurityTradingStatus } from '@/lib/tinvest/gen/common_pb';
@@ -6,6 +6,7 @@ import {
   BondSchema,
   CurrencySchema,
   EtfSchema,
+  FutureSchema,
   InstrumentSchema,
   InstrumentShortSchema,
   RiskLevel,
@@ -14,6 +15,7 @@ import {
   type Bond,
   type Currency,
   type Etf,
+  type Future,
   type Instrument,
   type InstrumentShort,
   type Share,
@@ -22,7 +24,7 @@ import type { EmulatorContext } from './context';
 import { money, parseNanos, quotation } from './money';
 import type { ScenarioInstrument } from './scenario';
 
-const KINDS = { share: InstrumentType.SHARE, bond: InstrumentType.BOND, etf: InstrumentType.ETF, currency: InstrumentType.CURRENCY } as const;
+const KINDS = { share: InstrumentType.SHARE, bond: InstrumentType.BOND, etf: InstrumentType.ETF, currency: InstrumentType.CURRENCY, futures: InstrumentType.FUTURES } as const;
 
 /** The API's instrument_type string. */
 export function instrumentTypeName(inst: ScenarioInstrument): string {
@@ -116,6 +118,24 @@ export function toEtf(ctx: EmulatorContext, inst: ScenarioInstrument): Etf {
 
 export function toCurrency(ctx: EmulatorContext, inst: ScenarioInstrument): Currency {
   return create(CurrencySchema, { ...common(ctx, inst), isoCurrencyName: inst.ticker.slice(0, 3).toLowerCase(), nominal: money(1_000_000_000n, inst.ticker.slice(0, 3)) });
+}
+
+export function toFuture(ctx: EmulatorContext, inst: ScenarioInstrument): Future {
+  const f = inst.future;
+  return create(FutureSchema, {
+    ...common(ctx, inst),
+    exchange: 'FORTS_EVENING',
+    sector: inst.sector,
+    futuresType: 'cash_settlement',
+    assetType: 'TYPE_INDEX',
+    basicAsset: f?.basicAsset ?? '',
+    basicAssetSize: quotation(1_000_000_000n),
+    expirationDate: f ? timestampFromMs(Date.parse(f.expirationDate)) : undefined,
+    lastTradeDate: f ? timestampFromMs(Date.parse(f.expirationDate)) : undefined,
+    minPriceIncrementAmount: quotation(parseNanos(f?.incrementAmount ?? '0')),
+    initialMarginOnBuy: money(parseNanos('32000'), inst.currency),
+    initialMarginOnSell: money(parseNanos('32000'), inst.currency),
+  });
 }
 
 export function toInstrument(ctx: EmulatorContext, inst: ScenarioInstrument): Instrument {

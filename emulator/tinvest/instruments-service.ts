@@ -5,7 +5,7 @@ import { InstrumentIdType, InstrumentsService, type InstrumentRequest, type Inst
 import type { EmulatorContext } from './context';
 import { status } from '@grpc/grpc-js';
 import { invalidArgument, TinvestError, tinvestError } from './errors';
-import { instrumentKind, toBond, toCurrency, toEtf, toInstrument, toInstrumentShort, toShare } from './instrument-messages';
+import { instrumentKind, toBond, toCurrency, toEtf, toFuture, toInstrument, toInstrumentShort, toShare } from './instrument-messages';
 import { unary, type Handler } from './rpc';
 import type { ScenarioInstrument } from './scenario';
 
@@ -78,10 +78,12 @@ export function instrumentsHandlers(ctx: EmulatorContext): Handler[] {
     unary(InstrumentsService, m.bondBy, (req) => ({ instrument: toBond(ctx, lookup(ctx, req, 'bond')) })),
     unary(InstrumentsService, m.etfBy, (req) => ({ instrument: toEtf(ctx, lookup(ctx, req, 'etf')) })),
     unary(InstrumentsService, m.currencyBy, (req) => ({ instrument: toCurrency(ctx, lookup(ctx, req, 'currency')) })),
+    unary(InstrumentsService, m.futureBy, (req) => ({ instrument: toFuture(ctx, lookup(ctx, req, 'futures')) })),
     unary(InstrumentsService, m.shares, (req) => ({ instruments: list(ctx, req, 'share').map((i) => toShare(ctx, i)) })),
     unary(InstrumentsService, m.bonds, (req) => ({ instruments: list(ctx, req, 'bond').map((i) => toBond(ctx, i)) })),
     unary(InstrumentsService, m.etfs, (req) => ({ instruments: list(ctx, req, 'etf').map((i) => toEtf(ctx, i)) })),
     unary(InstrumentsService, m.currencies, (req) => ({ instruments: list(ctx, req, 'currency').map((i) => toCurrency(ctx, i)) })),
+    unary(InstrumentsService, m.futures, (req) => ({ instruments: list(ctx, req, 'futures').map((i) => toFuture(ctx, i)) })),
     unary(InstrumentsService, m.findInstrument, (req) => {
       const query = req.query.trim().toLowerCase();
       if (!query) throw tinvestError('30087');

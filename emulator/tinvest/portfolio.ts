@@ -18,8 +18,9 @@ import { divNanos, money, mulNanos, NANO, parseNanos, quotation } from './money'
 import type { ScenarioInstrument } from './scenario';
 import type { AccountState } from './state';
 
-/** Money value of one unit at a market price (bonds are quoted in % of nominal). */
+/** Money value of one unit at a market price (bonds are quoted in % of nominal, futures in points). */
 export function unitMoney(inst: ScenarioInstrument, marketNanos: bigint): bigint {
+  if (inst.kind === 'futures' && inst.future) return (marketNanos * parseNanos(inst.future.incrementAmount)) / parseNanos(inst.minPriceIncrement);
   if (inst.kind !== 'bond' || !inst.bond) return marketNanos;
   return mulNanos(marketNanos, parseNanos(inst.bond.nominal)) / 100n;
 }
@@ -41,7 +42,7 @@ const CURRENCY_REQUEST: Record<number, string> = { [PortfolioRequest_CurrencyReq
 /** GetPortfolio: per-unit prices, totals per class, expected and daily yield; virtual positions are empty. */
 export function buildPortfolio(ctx: EmulatorContext, account: AccountState, currencyRequest?: PortfolioRequest_CurrencyRequest): PortfolioResponse {
   const now = ctx.now();
-  const totals = { share: 0n, bond: 0n, etf: 0n, currency: 0n };
+  const totals = { share: 0n, bond: 0n, etf: 0n, currency: 0n, futures: 0n };
   let yieldSum = 0n;
   let costSum = 0n;
   let dailySum = 0n;
@@ -54,7 +55,8 @@ export function buildPortfolio(ctx: EmulatorContext, account: AccountState, curr
     const value = current * p.quantity;
     const expectedYield = (current - p.averageNanos) * p.quantity;
     const dailyYield = (current - close) * p.quantity;
-    totals[inst.kind] += value;
+    // T-Invest's class totals count a bond's accrued coupon (current_nkd) on top of its clean price.
+    totals[inst.kind] += value + aciOf(inst) * p.quantity;
     yieldSum += expectedYield;
     costSum += p.averageNanos * p.quantity;
     dailySum += dailyYield;
@@ -110,13 +112,13 @@ export function buildPortfolio(ctx: EmulatorContext, account: AccountState, curr
   const target = CURRENCY_REQUEST[currencyRequest ?? PortfolioRequest_CurrencyRequest.RUB] ?? 'RUB';
   const rate = rateOf(ctx, target);
   const inTarget = (rub: bigint) => money(divNanos(rub, rate), target);
-  const total = totals.share + totals.bond + totals.etf + totals.currency;
+  const total = totals.share + totals.bond + totals.etf + totals.currency + totals.futures;
   return create(PortfolioResponseSchema, {
     totalAmountShares: inTarget(totals.share),
     totalAmountBonds: inTarget(totals.bond),
     totalAmountEtf: inTarget(totals.etf),
     totalAmountCurrencies: inTarget(totals.currency),
-    totalAmountFutures: inTarget(0n),
+    totalAmountFutures: inTarget(totals.futures),
     totalAmountOptions: inTarget(0n),
     totalAmountSp: inTarget(0n),
     totalAmountPortfolio: inTarget(total),

@@ -37,4 +37,16 @@ describe('scenario', () => {
     if (account) account.userId = 'ghost';
     expect(() => parseScenario(bad)).toThrow(/accounts\.0\.userId: unknown user "ghost"/);
   });
+
+  it('keeps futures faithful: quoted in points with a step value, never held as priced positions', () => {
+    const s = buildDefaultScenario();
+    const future = s.instruments.find((i) => i.kind === 'futures')!;
+    expect(future.future?.incrementAmount).toBe('7.53');
+    const noStepValue = buildDefaultScenario();
+    delete noStepValue.instruments.find((i) => i.kind === 'futures')!.future;
+    expect(() => parseScenario(noStepValue)).toThrow(/future: required for kind "futures"/);
+    const held = buildDefaultScenario();
+    held.accounts[0]!.positions!.push({ instrument: future.uid, quantity: 1, averagePrice: '112340' });
+    expect(() => parseScenario(held)).toThrow(/futures positions are not modelled/);
+  });
 });

@@ -48,7 +48,7 @@ export const tokenSchema = z
   });
 
 export const instrumentSchema = z.object({
-  kind: z.enum(['share', 'bond', 'etf', 'currency']),
+  kind: z.enum(['share', 'bond', 'etf', 'currency', 'futures']),
   figi: z.string().min(1),
   ticker: z.string().min(1),
   classCode: z.string().min(1),
@@ -76,6 +76,8 @@ export const instrumentSchema = z.object({
       floatingCoupon: z.boolean().default(false),
     })
     .optional(),
+  /** Futures are quoted in points; one minPriceIncrement is worth incrementAmount in money. */
+  future: z.object({ incrementAmount: decimal, expirationDate: isoDate, basicAsset: z.string().min(1) }).optional(),
 });
 
 export const operationSchema = z.object({
@@ -194,6 +196,9 @@ function crossCheck(s: ParsedScenario): string[] {
     if (a.status === 'closed' && !a.closedDate) problems.push(`accounts.${i}.closedDate: required when status is "closed"`);
     a.positions.forEach((p, j) => {
       if (!instrumentKeys.has(p.instrument)) problems.push(`accounts.${i}.positions.${j}.instrument: unknown instrument "${p.instrument}"`);
+      // A futures position is margin, not a holding worth price × quantity: the emulator does not model it.
+      if (s.instruments.some((inst) => inst.kind === 'futures' && [inst.uid, inst.figi, inst.ticker, `${inst.ticker}_${inst.classCode}`].includes(p.instrument)))
+        problems.push(`accounts.${i}.positions.${j}.instrument: futures positions are not modelled`);
     });
     a.operations.forEach((o, j) => {
       if (o.instrument && !instrumentKeys.has(o.instrument)) problems.push(`accounts.${i}.operations.${j}.instrument: unknown instrument "${o.instrument}"`);
@@ -201,6 +206,7 @@ function crossCheck(s: ParsedScenario): string[] {
   });
   s.instruments.forEach((inst, i) => {
     if (inst.kind === 'bond' && !inst.bond) problems.push(`instruments.${i}.bond: required for kind "bond"`);
+    if (inst.kind === 'futures' && !inst.future) problems.push(`instruments.${i}.future: required for kind "futures"`);
   });
   return problems;
 }

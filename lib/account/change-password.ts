@@ -5,7 +5,7 @@ import { withAudit } from '../audit/append-audit';
 import { accessChanged } from '../auth/access-changed';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { requirePermission } from '../auth/session';
-import { checkThrottle, clearFailures, recordFailure } from '../auth/throttle';
+import { admitAttempt } from '../auth/throttle';
 import { db } from '../db';
 import { AppError } from '../errors';
 import type { ChangePasswordInput } from './schema';
@@ -13,17 +13,17 @@ import type { ChangePasswordInput } from './schema';
 /** Replaces the password and ends every session (this one too); returns the email to sign in again with. */
 export async function changePassword(input: ChangePasswordInput): Promise<{ email: string }> {
   const viewer = await requirePermission('account.update');
-  await checkThrottle(viewer.email);
+  const attempt = await admitAttempt(viewer.email, null);
   const user = await db().user.findUniqueOrThrow({ where: { id: viewer.id }, select: { passwordHash: true } });
   if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-    const locked = await recordFailure(viewer.email);
+    const locked = await attempt.failed();
     if (locked) throw locked;
     throw new AppError('invalid', 'Your current password is not correct.', { fields: { currentPassword: ['Your current password is not correct.'] }, messageKey: 'errors.currentPasswordWrong', fieldKeys: { currentPassword: 'errors.currentPasswordWrong' } });
   }
+  await attempt.succeeded();
   if (input.newPassword === input.currentPassword) {
     throw new AppError('invalid', 'Choose a password different from your current one.', { fields: { newPassword: ['Choose a password different from your current one.'] }, messageKey: 'errors.passwordUnchanged', fieldKeys: { newPassword: 'errors.passwordUnchanged' } });
   }
-  await clearFailures(viewer.email);
   const passwordHash = await hashPassword(input.newPassword);
   await withAudit({ action: 'account.password_changed', actor: { id: viewer.id, label: viewer.email }, targetId: viewer.id }, (tx) =>
     tx.user.update({ where: { id: viewer.id }, data: { passwordHash, mustChangePassword: false, sessionVersion: { increment: 1 } } }),

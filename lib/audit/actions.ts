@@ -3,6 +3,9 @@ export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.login_failed',
   'auth.logout',
+  'auth.sessions_revoked',
+  'auth.operator_password_reset',
+  'auth.operator_unlock',
   'auth.setup',
   'team.invite',
   'team.invite_revoked',
@@ -11,6 +14,7 @@ export const AUDIT_ACTIONS = [
   'team.disabled',
   'team.enabled',
   'team.password_reset',
+  'team.sso_policy_changed',
   'account.password_changed',
   'token.deposited',
   'token.deposit_refused',
@@ -30,6 +34,10 @@ export const AUDIT_ACTIONS = [
   'token.call_refused',
   'vault.key_added',
   'vault.rotated',
+  'share.created',
+  'share.viewed',
+  'share.rotated',
+  'share.revoked',
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

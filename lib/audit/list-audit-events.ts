@@ -19,6 +19,8 @@ export interface AuditPageDto {
   events: AuditEventDto[];
   /** Pass as `before` for the next (older) page; null on the last page. */
   nextBefore: string | null;
+  /** Filters in the query that are not valid (field names); nothing is listed then. */
+  invalidFilters: string[];
 }
 
 const PAGE_SIZE = 50;
@@ -36,8 +38,10 @@ function scalarDetails(details: unknown): Record<string, string> {
 export async function listAuditEvents(query: Record<string, string | undefined> = {}): Promise<AuditPageDto> {
   await requirePermission('audit.read');
   const parsed = auditQuerySchema.safeParse(query);
-  // A hand-edited URL with a bad filter shows everything rather than an error page.
-  const filters: AuditFilters = parsed.success ? parsed.data : {};
+  // A hand-edited URL with a bad filter lists nothing and says which filter: listing everything would
+  // look like an answer to the filter.
+  if (!parsed.success) return { events: [], nextBefore: null, invalidFilters: [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? 'from')))] };
+  const filters: AuditFilters = parsed.data;
   const cursor = filters.before ? BigInt(filters.before) : null;
   const where = auditWhere(filters);
   const rows = await db().auditEvent.findMany({
@@ -50,5 +54,6 @@ export async function listAuditEvents(query: Record<string, string | undefined> 
   return {
     events: page.map((row) => ({ seq: row.seq.toString(), at: row.at.toISOString(), actorLabel: row.actorLabel, action: row.action, tokenId: row.tokenId, details: scalarDetails(row.details) })),
     nextBefore: rows.length > PAGE_SIZE ? page[page.length - 1]!.seq.toString() : null,
+    invalidFilters: [],
   };
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 // The one check behind every session, in Next or on the server's fast path: the user exists, is
-// enabled, and the session's version is current (a password change or sign-out-everywhere bumps it).
+// enabled, the session's version is current (a password or role change bumps it) and the session
+// record is open (signing out closes it). One query.
 import { db } from '../db';
 import type { RoleName } from './permissions';
 
@@ -13,18 +14,41 @@ export interface Viewer {
   mustChangePassword: boolean;
 }
 
-/** The enabled user behind an id and their current session version, or null (missing or disabled). */
-export async function findActiveViewer(uid: string): Promise<{ viewer: Viewer; sessionVersion: number } | null> {
-  const user = await db().user.findUnique({ where: { id: uid } });
-  if (!user || user.disabledAt) return null;
-  return {
-    viewer: { id: user.id, email: user.email, name: user.name, role: user.role, locale: user.locale, mustChangePassword: user.mustChangePassword },
-    sessionVersion: user.sessionVersion,
-  };
+/** What a session cookie claims: user id, session version and session id. */
+export interface SessionClaims {
+  uid: string;
+  sv: number;
+  sid: string;
+}
+
+const VIEWER_COLUMNS = { id: true, email: true, name: true, role: true, locale: true, mustChangePassword: true } as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The enabled user behind an id, their current session version, and which of `sessionIds` are
+ * still open; null when the user is missing or disabled. For re-checking long-lived streams.
+ */
+export async function findActiveViewer(uid: string, sessionIds: string[] = []): Promise<{ viewer: Viewer; sessionVersion: number; openSessionIds: Set<string> } | null> {
+  if (!UUID.test(uid)) return null;
+  const user = await db().user.findFirst({
+    where: { id: uid, disabledAt: null },
+    select: {
+      ...VIEWER_COLUMNS,
+      sessionVersion: true,
+      sessions: { where: { id: { in: sessionIds.filter((id) => UUID.test(id)) }, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } },
+    },
+  });
+  if (!user) return null;
+  const { sessionVersion, sessions, ...viewer } = user;
+  return { viewer, sessionVersion, openSessionIds: new Set(sessions.map((session) => session.id)) };
 }
 
 /** The viewer the session claims stand for, or null when they no longer hold. */
-export async function findViewer(claims: { uid: string; sv: number }): Promise<Viewer | null> {
-  const found = await findActiveViewer(claims.uid);
-  return found && found.sessionVersion === claims.sv ? found.viewer : null;
+export async function findViewer(claims: SessionClaims): Promise<Viewer | null> {
+  if (!UUID.test(claims.uid) || !UUID.test(claims.sid)) return null;
+  // The session is a filter on the user row (EXISTS), not a second lookup.
+  return db().user.findFirst({
+    where: { id: claims.uid, disabledAt: null, sessionVersion: claims.sv, sessions: { some: { id: claims.sid, revokedAt: null, expiresAt: { gt: new Date() } } } },
+    select: VIEWER_COLUMNS,
+  });
 }

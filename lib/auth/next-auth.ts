@@ -1,20 +1,69 @@
 import 'server-only';
-// next-auth configuration: the only importer of next-auth. JWT sessions carry the user id and
-// session version; lib/auth/session.ts re-checks both against the database on every request.
+// next-auth configuration: the only importer of next-auth. JWT sessions carry the user id, the
+// session version and the session record's id; lib/auth/find-viewer.ts re-checks all three against
+// the database on every request, and signing out closes the record (lib/auth/sessions.ts).
+// Single sign-on providers (OpenID Connect, from STRONGROOM_OIDC_PROVIDERS) end in the same kind
+// of session: lib/auth/sso-sign-in.ts links the verified email and opens the record.
 import NextAuth, { getServerSession, type NextAuthOptions } from 'next-auth';
+import { headers } from 'next/headers';
 import { decode } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
+import type { OAuthConfig } from 'next-auth/providers/oauth';
 import { env } from '../env';
 import { isAppError } from '../errors';
 import { resolveLocale } from '../i18n/resolve-locale';
 import { errorMessage, translateError } from '../i18n/translate-error';
 import { logger } from '../log';
-import { findViewer, type Viewer } from './find-viewer';
+import { findViewer, type SessionClaims, type Viewer } from './find-viewer';
 import { clientAddress } from './client-address';
 import { authSecret } from './secret';
-import { signIn } from './sign-in';
+import { closeSession, SESSION_MAX_AGE_SECONDS } from './sessions';
+import type { OidcProviderConfig } from './oidc-providers';
+import { signIn, type SignedIn } from './sign-in';
+import { isSsoRefusal } from './sso-refusals';
+import { ssoSignIn, type OidcClaims } from './sso-sign-in';
 
-const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+/** The claims in a decoded token or session, or null when any is missing. */
+function toClaims(value: Record<string, unknown> | null | undefined): SessionClaims | null {
+  if (!value || typeof value.uid !== 'string' || typeof value.sv !== 'number' || typeof value.sid !== 'string') return null;
+  return { uid: value.uid, sv: value.sv, sid: value.sid };
+}
+
+/** Where a refused single sign-on lands: the sign-in page, which names the reason. */
+const ssoRefusedUrl = (reason: string) => `${env().publicUrl}/login?sso=${reason}`;
+
+/** One OpenID Connect provider; the client checks PKCE, state and nonce, and the ID token's signature, issuer and audience. */
+function oidcProvider(config: OidcProviderConfig): OAuthConfig<OidcClaims> {
+  return {
+    id: config.id,
+    name: config.label,
+    type: 'oauth',
+    wellKnown: `${config.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`,
+    issuer: config.issuer,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    authorization: { params: { scope: 'openid email' } },
+    idToken: true,
+    checks: ['pkce', 'state', 'nonce'],
+    // Who this is gets decided in the signIn callback, from the whole claim set; `sub` is only next-auth's placeholder id.
+    profile: (claims) => ({ id: String(claims.sub) }),
+  };
+}
+
+/** Links a provider's sign-in to its account; the session's claims ride on `user` to the jwt callback. */
+async function linkSsoSignIn(user: Record<string, unknown>, providerId: string, claims: OidcClaims): Promise<true | string> {
+  try {
+    const signedIn: SignedIn = await ssoSignIn(providerId, claims, { ip: clientAddress(await headers()) });
+    // Without an adapter next-auth hands this same object to the jwt callback.
+    Object.assign(user, { id: signedIn.id, sessionVersion: signedIn.sessionVersion, sessionId: signedIn.sessionId });
+    return true;
+  } catch (error) {
+    const reason = isAppError(error) ? error.values?.reason : undefined;
+    if (isSsoRefusal(reason)) return ssoRefusedUrl(reason);
+    logger().error({ err: error }, 'single sign-on failed unexpectedly');
+    return ssoRefusedUrl('failed');
+  }
+}
 
 function authOptions(): NextAuthOptions {
   return {
@@ -29,7 +78,7 @@ function authOptions(): NextAuthOptions {
         async authorize(credentials, request) {
           try {
             const user = await signIn(credentials, { ip: clientAddress(request?.headers) });
-            return { id: user.id, sessionVersion: user.sessionVersion };
+            return { id: user.id, sessionVersion: user.sessionVersion, sessionId: user.sessionId };
           } catch (error) {
             // The login form shows this message as it is, so it is in the reader's language.
             if (isAppError(error)) throw new Error(errorMessage(error, await resolveLocale()));
@@ -38,17 +87,35 @@ function authOptions(): NextAuthOptions {
           }
         },
       }),
+      ...env().STRONGROOM_OIDC_PROVIDERS.map(oidcProvider),
     ],
     callbacks: {
+      async signIn({ user, account, profile }) {
+        if (account?.type !== 'oauth') return true;
+        return linkSsoSignIn(user as unknown as Record<string, unknown>, account.provider, (profile ?? {}) as OidcClaims);
+      },
       jwt({ token, user }) {
         if (user) {
           token.uid = user.id;
           token.sv = (user as { sessionVersion?: number }).sessionVersion;
+          token.sid = (user as { sessionId?: string }).sessionId;
         }
         return token;
       },
       session({ session, token }) {
-        return { expires: session.expires, uid: token.uid, sv: token.sv } as typeof session;
+        return { expires: session.expires, uid: token.uid, sv: token.sv, sid: token.sid } as typeof session;
+      },
+    },
+    events: {
+      // next-auth clears the cookie; closing the record makes a copy of it worthless too.
+      async signOut({ token }) {
+        const claims = toClaims(token);
+        if (!claims) return;
+        try {
+          await closeSession(claims);
+        } catch (error) {
+          logger().error({ err: error }, 'closing the session on sign-out failed');
+        }
       },
     },
     logger: {
@@ -59,16 +126,23 @@ function authOptions(): NextAuthOptions {
   };
 }
 
-/** The raw session claims (user id, session version), or null. */
-export async function sessionClaims(): Promise<{ uid: string; sv: number } | null> {
-  const session = (await getServerSession(authOptions())) as { uid?: unknown; sv?: unknown } | null;
-  if (!session || typeof session.uid !== 'string' || typeof session.sv !== 'number') return null;
-  return { uid: session.uid, sv: session.sv };
+/** The raw session claims (user id, session version, session id), or null. */
+export async function sessionClaims(): Promise<SessionClaims | null> {
+  return toClaims((await getServerSession(authOptions())) as Record<string, unknown> | null);
 }
 
 /** next-auth's cookie names; large tokens are split into `.0`, `.1`, … chunks. */
 function sessionCookieName(): string {
   return env().publicUrl.startsWith('https://') ? '__Secure-next-auth.session-token' : 'next-auth.session-token';
+}
+
+/** A cookie value with its %-escapes undone; a malformed escape (`%E0%A4%A`) is kept as sent, never thrown. */
+function decodeCookieValue(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }
 
 function readSessionCookie(header: string): string | null {
@@ -77,7 +151,7 @@ function readSessionCookie(header: string): string | null {
   for (const part of header.split(';')) {
     const at = part.indexOf('=');
     if (at < 0) continue;
-    jar.set(part.slice(0, at).trim(), decodeURIComponent(part.slice(at + 1).trim()));
+    jar.set(part.slice(0, at).trim(), decodeCookieValue(part.slice(at + 1).trim()));
   }
   if (jar.has(name)) return jar.get(name)!;
   const chunks: string[] = [];
@@ -85,8 +159,8 @@ function readSessionCookie(header: string): string | null {
   return chunks.length ? chunks.join('') : null;
 }
 
-/** The verified session claims in a raw Cookie header (user id, session version), or null. */
-export async function claimsFromCookieHeader(header: string | undefined): Promise<{ uid: string; sv: number } | null> {
+/** The verified session claims in a raw Cookie header (user id, session version, session id), or null. */
+export async function claimsFromCookieHeader(header: string | undefined): Promise<SessionClaims | null> {
   const token = header ? readSessionCookie(header) : null;
   if (!token) return null;
   let claims: Awaited<ReturnType<typeof decode>>;
@@ -95,9 +169,8 @@ export async function claimsFromCookieHeader(header: string | undefined): Promis
   } catch {
     return null;
   }
-  if (!claims || typeof claims.uid !== 'string' || typeof claims.sv !== 'number') return null;
   // decode() checks the signature; expiry is the JWT's own `exp`, which jose verifies there too.
-  return { uid: claims.uid, sv: claims.sv };
+  return toClaims(claims);
 }
 
 /** The viewer behind a raw Cookie header, with the same checks as getViewer (for the node:http fast path). */

@@ -4,8 +4,8 @@ import { assignableRoles, can, canManageRole, PERMISSIONS, ROLE_PERMISSIONS, ROL
 // The table written out longhand: a change to who may do what must change this test too.
 const EXPECTED: Record<RoleName, Permission[]> = {
   owner: [...PERMISSIONS],
-  admin: ['overview.read', 'tokens.read', 'tokens.create', 'tokens.manage', 'streams.read', 'team.read', 'team.invite', 'team.manage', 'audit.read', 'account.update'],
-  member: ['overview.read', 'tokens.read', 'streams.read', 'team.read', 'account.update'],
+  admin: ['overview.read', 'tokens.read', 'tokens.create', 'tokens.manage', 'streams.read', 'sandbox.trade', 'team.read', 'team.invite', 'team.manage', 'audit.read', 'account.update'],
+  member: ['overview.read', 'tokens.read', 'streams.read', 'sandbox.trade', 'team.read', 'account.update'],
   viewer: ['overview.read', 'tokens.read', 'streams.read', 'account.update'],
 };
 
@@ -17,6 +17,10 @@ describe('permission table', () => {
 
   it('keeps trading switches with owners only', () => {
     expect(ROLES.filter((role) => can(role, 'tokens.trading'))).toEqual(['owner']);
+  });
+
+  it('lets viewers change nothing in the sandbox', () => {
+    expect(ROLES.filter((role) => can(role, 'sandbox.trade'))).toEqual(['owner', 'admin', 'member']);
   });
 
   it('lets everyone update their own account', () => {

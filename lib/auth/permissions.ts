@@ -10,9 +10,12 @@ export const PERMISSIONS = [
   'tokens.manage',
   'tokens.trading',
   'streams.read',
+  'sandbox.trade',
   'team.read',
   'team.invite',
   'team.manage',
+  /** The team's sign-in policy (require single sign-on); owners only. */
+  'team.security',
   'audit.read',
   'account.update',
 ] as const;
@@ -23,8 +26,9 @@ const everyone: Permission[] = ['overview.read', 'tokens.read', 'streams.read', 
 /** What each role may do. Owners hold everything; trading switches are owner-only. */
 export const ROLE_PERMISSIONS: Record<RoleName, ReadonlySet<Permission>> = {
   owner: new Set(PERMISSIONS),
-  admin: new Set<Permission>([...everyone, 'tokens.create', 'tokens.manage', 'team.read', 'team.invite', 'team.manage', 'audit.read']),
-  member: new Set<Permission>([...everyone, 'team.read']),
+  admin: new Set<Permission>([...everyone, 'tokens.create', 'tokens.manage', 'sandbox.trade', 'team.read', 'team.invite', 'team.manage', 'audit.read']),
+  // Sandbox writes (accounts, pay-ins, orders) change state: members may, viewers may only look.
+  member: new Set<Permission>([...everyone, 'sandbox.trade', 'team.read']),
   viewer: new Set<Permission>(everyone),
 };
 

@@ -1,6 +1,7 @@
 // Input shapes for sign-in, first-run setup and team management. Pure: safe on both sides.
 // User-facing checks are refinements with fieldMessage(), so the API can answer in the viewer's language.
 import { z } from 'zod';
+import { isSafeText } from '../http/schema-primitives';
 import { fieldMessage } from '../i18n/field-message';
 import { ROLES } from './permissions';
 
@@ -23,7 +24,8 @@ export const nameSchema = z
   .string()
   .trim()
   .refine((value) => value.length >= 1, fieldMessage('errors.fields.nameRequired', 'Enter a name'))
-  .refine((value) => value.length <= 100, fieldMessage('errors.fields.nameTooLong', 'Name is too long'));
+  .refine((value) => value.length <= 100, fieldMessage('errors.fields.nameTooLong', 'Name is too long'))
+  .refine((value) => isSafeText(value), fieldMessage('errors.input.textInvalid', 'Contains characters that are not allowed (control characters or broken Unicode).'));
 
 export const roleSchema = z.enum(ROLES);
 

@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { env } from '../env';
+import { registerSecret } from '../redact-secrets';
 
 let cached: string | undefined;
 
@@ -20,6 +21,7 @@ export function authSecret(): string {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   cached = fs.readFileSync(file, 'utf8').trim();
+  registerSecret(cached);
   return cached;
 }
 

@@ -1,16 +1,20 @@
 import 'server-only';
 // Checks an email and password. Every failure reads the same, whether or not the email exists.
-import { recordAudit } from '../audit/append-audit';
+import { recordAudit, withAudit } from '../audit/append-audit';
 import { db } from '../db';
 import { AppError } from '../errors';
 import { decoyPasswordHash, verifyPassword } from './password';
 import { keyedHash } from './secret';
 import { signInSchema } from './schema';
-import { checkThrottle, clearFailures, recordFailure } from './throttle';
+import { openSession } from './sessions';
+import { passwordAllowedFor, readSsoPolicy } from './sso-policy';
+import { admitAttempt, type Attempt } from './throttle';
 
 export interface SignedIn {
   id: string;
   sessionVersion: number;
+  /** The session record this sign-in opened; its id goes into the cookie. */
+  sessionId: string;
 }
 
 /** Where the attempt came from, recorded with every sign-in audit record. */
@@ -32,17 +36,26 @@ export async function signIn(input: unknown, context: SignInContext = {}): Promi
     const emailHash = keyedHash('audit-login-email', email);
     return recordAudit({ action: 'auth.login_failed', actor: { id: user?.id ?? null, label: `sign-in attempt ${emailHash.slice(0, 12)}` }, ip, details: { emailHash, locked } });
   };
-  await checkThrottle(email).catch(async (error: unknown) => {
+  // Counted before the password is checked, so parallel guesses get no more checks than the limit.
+  let attempt: Attempt;
+  try {
+    attempt = await admitAttempt(email, ip);
+  } catch (error) {
     await auditFailure(true);
     throw error;
-  });
+  }
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
   if (!user || !valid || user.disabledAt) {
-    const locked = await recordFailure(email);
+    const locked = await attempt.failed();
     await auditFailure(locked !== null);
     throw locked ?? invalid();
   }
-  await clearFailures(email);
-  await recordAudit({ action: 'auth.login', actor: { id: user.id, label: user.email }, ip });
-  return { id: user.id, sessionVersion: user.sessionVersion };
+  await attempt.succeeded();
+  // Checked only after the password proved right, so the answer tells a guesser nothing new.
+  if (!passwordAllowedFor(await readSsoPolicy(), user)) {
+    await recordAudit({ action: 'auth.login_failed', actor: { id: user.id, label: user.email }, ip, details: { method: 'password', reason: 'sso_required' } });
+    throw new AppError('forbidden', 'Your team signs in with single sign-on. Use the provider button below the form.', { messageKey: 'errors.sso.required' });
+  }
+  const sessionId = await withAudit({ action: 'auth.login', actor: { id: user.id, label: user.email }, ip }, (tx) => openSession(tx, user.id));
+  return { id: user.id, sessionVersion: user.sessionVersion, sessionId };
 }

@@ -195,17 +195,24 @@ describe('deposit', () => {
   });
 
   it.each([
-    ['revoked', DEMO_TOKENS.revoked],
-    ['expired', DEMO_TOKENS.expired],
-    ['unknown', 't.this-token-was-never-issued-by-tbank-0000'],
-  ])('refuses a %s token and stores nothing but a masked refusal record', async (_name, value) => {
+    ['revoked', DEMO_TOKENS.revoked, /revoked, or it expired after three months unused\. Create a new one/, 'rejected_by_tbank'],
+    ['expired', DEMO_TOKENS.expired, /revoked, or it expired after three months unused\. Create a new one/, 'rejected_by_tbank'],
+    ['unknown', 't.this-token-was-never-issued-by-tbank-0000', /revoked, or it expired/, 'rejected_by_tbank'],
+    ['mistyped', 'copied-from-the-wrong-field-0123456789', /does not look like a T-Invest token/, 'rejected_by_tbank'],
+    ['sandbox', DEMO_TOKENS.sandbox, /This is a sandbox token: choose the sandbox endpoint/, 'wrong_environment'],
+  ])('refuses a %s token with what to do about it, and stores nothing but a masked refusal record', async (_name, value, message, reason) => {
     const error = await failure(deposit(owner, value));
     expect(error.status).toBe(422);
-    expect(error.message).toMatch(/T-Bank rejected this token/);
+    expect(error.message).toMatch(message);
     expect(await m.db().token.count()).toBe(0);
     const events = await m.db().auditEvent.findMany();
     expect(events.map((event) => event.action)).toEqual(['token.deposit_refused']);
-    expect(events[0]!.details).toMatchObject({ masked: `${value.slice(0, 4)}…${value.slice(-4)}`, reason: 'rejected_by_tbank' });
+    expect(events[0]!.details).toMatchObject({ masked: `${value.slice(0, 4)}…${value.slice(-4)}`, reason });
+  });
+
+  it('names the production endpoint for a production token sent to the sandbox', async () => {
+    const error = await failure(deposit(owner, DEMO_TOKENS.readonly, { endpoint: { kind: 'sandbox' } }));
+    expect(error.message).toMatch(/This is a production token/);
   });
 
   it('says clearly when the endpoint is down, and stores nothing', async () => {

@@ -37,18 +37,47 @@ export async function verifySubmittedValue(
   const client = createTinvestClient({ endpoint: tinvestEndpointFor(endpoint.kind, endpoint.address), token: handleForDeposit(value), ...tinvestTrustOptions() });
   try {
     return await verifyLive(client, endpoint.kind);
-  } catch (error) {
+  } catch (failure) {
+    const error = isRejection(failure) ? await explainRejection(value, endpoint.kind, failure) : failure;
     logger().info({ endpoint: endpoint.kind, masked: maskToken(value), reason: error instanceof AppError ? error.code : 'error' }, 'token verification failed');
     if (error instanceof AppError && error.code === 'invalid') {
       await recordAudit({
         action: 'token.deposit_refused',
         actor: { id: actor.id, label: actor.email },
-        details: { ...details, masked: maskToken(value), endpoint: endpoint.kind, reason: 'rejected_by_tbank' },
+        details: { ...details, masked: maskToken(value), endpoint: endpoint.kind, reason: error.messageKey === 'errors.tokens.wrongEnvironment' ? 'wrong_environment' : 'rejected_by_tbank' },
       });
     }
     throw error;
   }
 }
+
+const isRejection = (error: unknown): error is AppError => error instanceof AppError && error.messageKey === 'errors.tokens.rejectedOnCheck';
+
+/**
+ * T-Bank answers every unusable token with one code (40003), so the person is told what can be told:
+ * a token the other environment accepts was sent to the wrong one; a value not shaped like a T-Invest
+ * token was probably copied incompletely; anything else was revoked or expired and needs reissuing.
+ */
+async function explainRejection(value: string, kind: EndpointKind, rejection: AppError): Promise<AppError> {
+  if (kind === 'production' || kind === 'sandbox') {
+    const other = kind === 'production' ? 'sandbox' : 'production';
+    const probe = createTinvestClient({ endpoint: tinvestEndpointFor(other, null), token: handleForDeposit(value), ...tinvestTrustOptions() });
+    const acceptedThere = await probe.getInfo().then(
+      () => true,
+      () => false,
+    );
+    if (acceptedThere) {
+      return new AppError('invalid', `This is a ${other} token: choose the ${other} endpoint and deposit it again.`, { cause: rejection, messageKey: 'errors.tokens.wrongEnvironment', values: { endpoint: other } });
+    }
+  }
+  if (!TINVEST_TOKEN_SHAPE.test(value)) {
+    return new AppError('invalid', 'T-Bank does not accept this value, and it does not look like a T-Invest token (those start with "t."). Copy the whole token again.', { cause: rejection, messageKey: 'errors.tokens.rejectedMalformed' });
+  }
+  return new AppError('invalid', 'T-Bank does not accept this token: it was revoked, or it expired after three months unused. Create a new one in T-Invest and deposit that.', { cause: rejection, messageKey: 'errors.tokens.rejectedReissue' });
+}
+
+/** What T-Invest's tokens look like: `t.` and a long base64url tail. Used to explain a refusal, never to refuse. */
+const TINVEST_TOKEN_SHAPE = /^t\.[A-Za-z0-9_-]{40,}$/;
 
 /** The accounts rows for a verification. */
 export function accountRows(verification: LiveVerification) {

@@ -16,6 +16,8 @@ export interface TokenAccountDto {
   /** `open`, `new`, `closed`. */
   status: string;
   accessLevel: AccessLevel;
+  /** T-API business accounts: the numeric OKV code (`643`); null for T-Invest. */
+  currency: string | null;
 }
 
 export interface AllowedMemberDto {
@@ -70,6 +72,51 @@ export interface TokenDto {
   history: { masked: string; depositedAt: string; replacedAt: string }[];
   /** What the viewer may do with it, so the UI shows only working buttons. */
   can: { manage: boolean; enableTrading: boolean; setKeepAlive: boolean; use: boolean };
+  /** T-API H2H tokens: company, declared vs verified accesses, IP allow-list, certificate; null for T-Invest. */
+  tapi: TapiFactsDto | null;
+}
+
+/** Whether a declared access was found working at the last verification. */
+export type AccessStatus = 'works' | 'missing' | 'not_checked';
+/**
+ * Why: `forbidden` (T-API refused it), `other_company` (the access names another INN/KPP),
+ * `not_exercised` (Strongroom never calls it: payments and other writes), `no_account` (no account
+ * to read a statement of), `no_certificate` (a secure method without a client certificate),
+ * `failed` (the check itself failed), `unknown_scope` (T-Bank's docs do not name it).
+ */
+export type AccessReason = 'forbidden' | 'other_company' | 'not_exercised' | 'no_account' | 'no_certificate' | 'failed' | 'unknown_scope';
+
+export interface TapiAccessDto {
+  /** Canonical: `opensme/inn/7701234567/kpp/770101001/bank-accounts/get`. */
+  template: string;
+  /** `bank-accounts/get`. */
+  scope: string;
+  status: AccessStatus;
+  reason: AccessReason | null;
+  checkedAt: string | null;
+}
+
+export interface TapiCertificateDto {
+  subject: string;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 of the certificate, `AB:CD:…` (public; not the token's keyed fingerprint). */
+  sha256: string;
+  daysLeft: number;
+  /** Whether the secured host accepted it at the last verification; null when not tried. */
+  works: boolean | null;
+}
+
+export interface TapiFactsDto {
+  company: { inn: string; kpp: string; name: string | null };
+  accesses: TapiAccessDto[];
+  /** The static addresses the token was issued for, as declared at deposit. */
+  ipAllowlist: string[];
+  /** STRONGROOM_EGRESS_IPS against the allow-list; `inAllowlist` null when the egress is not configured. */
+  egress: { addresses: string[]; inAllowlist: boolean | null; missing: string[] };
+  certificate: TapiCertificateDto | null;
 }
 
 export interface DepositResultDto {

@@ -1,6 +1,7 @@
 import 'server-only';
 // The tokens page's data: the filtered inventory, plus (for depositors) where the vault key lives.
 import { can } from '../auth/permissions';
+import { env } from '../env';
 import type { TokenDto, VaultInfoDto } from './dto';
 import { listTokens } from './list-tokens';
 import type { Actor } from './mutate-token';
@@ -13,6 +14,8 @@ export interface TokensPageDto {
   anyVisible: boolean;
   canDeposit: boolean;
   vault: VaultInfoDto | null;
+  /** STRONGROOM_EGRESS_IPS, for the H2H deposit form (depositors only). */
+  egress: string[];
 }
 
 /** Tokens matching the URL's filters as the viewer sees them; a hand-edited bad filter is ignored. */
@@ -27,5 +30,5 @@ export async function getTokensPage(viewer: Actor, searchParams: Record<string, 
     filtered ? listTokens(viewer, {}) : null,
     canDeposit ? vaultInfo(viewer) : null,
   ]);
-  return { tokens, anyVisible: (all ?? tokens).length > 0, canDeposit, vault };
+  return { tokens, anyVisible: (all ?? tokens).length > 0, canDeposit, vault, egress: canDeposit ? [...env().STRONGROOM_EGRESS_IPS] : [] };
 }

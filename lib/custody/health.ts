@@ -1,11 +1,12 @@
 import 'server-only';
-// Background checks: every active or invalid T-Invest token whose last check is older than
+// Background checks: every active or invalid T-Invest or T-API H2H token whose last check is older than
 // TOKEN_CHECK_INTERVAL_MINUTES is verified at T-Bank as the job "health-check". A check is a use,
 // and a use extends the token's life at T-Bank, so tokens with keep-alive off are never called:
 // their status (expiring, expired) is derived from dates alone.
 import { db } from '../db';
 import { env } from '../env';
 import { logger } from '../log';
+import { checkStoredTapiToken } from './check-tapi-token';
 import { flushTokenUsage } from './record-usage';
 import { checkStoredToken, type CheckResult } from './verify-token';
 
@@ -20,8 +21,8 @@ export interface HealthRun {
 export async function runHealthChecks({ now = new Date(), intervalMinutes = env().TOKEN_CHECK_INTERVAL_MINUTES } = {}): Promise<HealthRun> {
   const dueBefore = new Date(now.getTime() - intervalMinutes * 60_000);
   const due = await db().token.findMany({
-    where: { provider: 'tinvest', state: { in: ['active', 'invalid'] }, OR: [{ verifiedAt: null }, { verifiedAt: { lt: dueBefore } }] },
-    select: { id: true, keepAlive: true },
+    where: { state: { in: ['active', 'invalid'] }, OR: [{ verifiedAt: null }, { verifiedAt: { lt: dueBefore } }] },
+    select: { id: true, keepAlive: true, provider: true },
     orderBy: { verifiedAt: { sort: 'asc', nulls: 'first' } },
   });
   const run: HealthRun = { checked: 0, skipped: 0, outcomes: {} };
@@ -31,7 +32,8 @@ export async function runHealthChecks({ now = new Date(), intervalMinutes = env(
       continue;
     }
     try {
-      run.outcomes[token.id] = (await checkStoredToken({ job: 'health-check' }, token.id)).outcome;
+      const check = token.provider === 'tapi' ? checkStoredTapiToken : checkStoredToken;
+      run.outcomes[token.id] = (await check({ job: 'health-check' }, token.id)).outcome;
       run.checked += 1;
     } catch (error) {
       logger().warn({ err: error, tokenId: token.id }, 'token health check failed');

@@ -27,6 +27,7 @@ const BY_SERVICE: Record<string, Record<string, CallClass>> = {
     BondBy: 'market_data',
     EtfBy: 'market_data',
     CurrencyBy: 'market_data',
+    FutureBy: 'market_data',
     Shares: 'market_data',
     Bonds: 'market_data',
     Etfs: 'market_data',
@@ -69,6 +70,13 @@ export const RPC_CLASSES: Readonly<Record<string, CallClass>> = Object.freeze(
 /** The class of an RPC, or null when the app does not know it (and so refuses it). */
 export function callClassOf(rpc: string): CallClass | null {
   return Object.hasOwn(RPC_CLASSES, rpc) ? RPC_CLASSES[rpc]! : null;
+}
+
+const BY_METHOD: ReadonlyMap<string, CallClass> = new Map(Object.values(BY_SERVICE).flatMap((methods) => Object.entries(methods)));
+
+/** The class of an RPC named without its service (`GetPortfolio`), or null when the app does not know it. */
+export function callClassOfMethod(method: string): CallClass | null {
+  return BY_METHOD.get(method) ?? null;
 }
 
 /** `OrdersService/PostOrder` from a full RPC name, for messages. */

@@ -11,6 +11,8 @@ import { findVisibleToken } from './find-token';
 import { assertCan, mutateToken, type Actor } from './mutate-token';
 import { replaceValueSchema } from './schema';
 import { db } from '../db';
+import { replaceTapiTokenValue } from './replace-tapi-token-value';
+import type { TapiReplaceInput } from './tapi-schema';
 
 /** Throws 409 naming the entry that already holds this value (this token or another). */
 async function assertValueFree(id: string, fingerprint: string): Promise<void> {
@@ -20,10 +22,12 @@ async function assertValueFree(id: string, fingerprint: string): Promise<void> {
 }
 
 /** Swaps in a new value for the same T-Invest user; an invalid token becomes active again. */
-export async function replaceTokenValue(viewer: Actor, id: string, input: { value: string }): Promise<TokenDto> {
+export async function replaceTokenValue(viewer: Actor, id: string, input: { value: string } & Partial<TapiReplaceInput>): Promise<TokenDto> {
   assertCan(viewer, 'tokens.manage', 'Only owners and admins can replace a token.', 'errors.tokens.replaceForbidden');
   const { value } = replaceValueSchema.parse(input);
   const row = await findVisibleToken(viewer, id);
+  // An H2H token is replaced with its own rules (same company; IPs, accesses, certificate may change).
+  if (row.provider === 'tapi') return replaceTapiTokenValue(viewer, id, input);
   if (row.state === 'retired') throw new AppError('conflict', 'This token was retired. Deposit the new value as a new token.', { messageKey: 'errors.tokens.retiredDepositNew' });
   const fingerprint = await tokenFingerprint(value);
   await assertValueFree(id, fingerprint);

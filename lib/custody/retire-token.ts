@@ -1,6 +1,6 @@
 import 'server-only';
-// Retiring crypto-shreds a token: its sealed record (the only copy of its data key) and its
-// fingerprint are destroyed; the row, its history and its audit trail stay.
+// Retiring crypto-shreds a token: its sealed record (the only copy of its data key), an H2H token's
+// sealed certificate key, and its fingerprint are destroyed; the row, its history and its audit trail stay.
 import { accessChanged } from '../auth/access-changed';
 import type { TokenDto } from './dto';
 import { assertCan, mutateToken, type Actor } from './mutate-token';
@@ -11,6 +11,7 @@ export async function retireToken(viewer: Actor, id: string): Promise<TokenDto> 
   const token = await mutateToken(viewer, id, async (tx, row) => {
     if (row.state === 'retired') return null;
     await tx.token.update({ where: { id }, data: { state: 'retired', retiredAt: new Date(), sealed: null, kekVersion: null, fingerprint: null } });
+    await tx.tapiToken.updateMany({ where: { tokenId: id }, data: { certificateKeySealed: null, certificateKeyKekVersion: null } });
     return { action: 'token.retired', details: { masked: row.masked, from: row.state } };
   });
   await accessChanged();

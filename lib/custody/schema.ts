@@ -1,5 +1,6 @@
 // Input shapes for token custody. Pure: the deposit form validates with the same schemas.
 import { z } from 'zod';
+import { idSegment, safeText } from '../http/schema-primitives';
 import { fieldMessage } from '../i18n/field-message';
 import type { ErrorKey, ErrorValues } from '../i18n/messages';
 import { CALL_CLASSES } from './policy';
@@ -20,14 +21,8 @@ export const tokenValueSchema = z
     if (value.length > 512) return fail('errors.fields.tokenTooLong', 'This is too long to be a T-Bank token (at most 512 characters).', { max: 512 });
   });
 
-const atMost = (max: number) => [(value: string) => value.length <= max, fieldMessage('errors.fields.atMost', `At most ${max} characters.`, { max })] as const;
-
-export const labelSchema = z
-  .string()
-  .trim()
-  .refine((value) => value.length >= 1, fieldMessage('errors.fields.labelRequired', 'Give the token a name.'))
-  .refine(...atMost(100));
-export const purposeSchema = z.string().trim().refine(...atMost(500));
+export const labelSchema = safeText(100).refine((value) => value.length >= 1, fieldMessage('errors.fields.labelRequired', 'Give the token a name.'));
+export const purposeSchema = safeText(500, { multiline: true });
 
 export const endpointSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('production') }),
@@ -63,14 +58,14 @@ export type UpdateTokenInput = z.input<typeof updateTokenSchema>;
 
 export const replaceValueSchema = z.object({ value: tokenValueSchema });
 
-export const grantSchema = z.object({ accountIds: z.array(z.string().min(1).max(64)).max(100).default([]) });
+export const grantSchema = z.object({ accountIds: z.array(idSegment).max(100).default([]) });
 
 export const TOKEN_SORT_FIELDS = ['label', 'createdAt', 'lastUsedAt', 'diesOn', 'status', 'kind'] as const;
 export const listTokensQuerySchema = z.object({
   status: z.enum(['active', 'expiring', 'expired', 'invalid', 'paused', 'retired']).optional(),
   kind: z.enum(['readonly', 'full_access', 'account_scoped', 'sandbox', 'tapi']).optional(),
   provider: z.enum(['tinvest', 'tapi']).optional(),
-  q: z.string().trim().max(100).optional(),
+  q: safeText(100).optional(),
   sort: z.enum(TOKEN_SORT_FIELDS).default('createdAt'),
   dir: z.enum(['asc', 'desc']).default('desc'),
 });

@@ -1,9 +1,11 @@
 import 'server-only';
 // THE path from a stored token to a T-Invest call, for a person or a background job. Every call
 // is checked here, below the UI: the token must be active, the person must hold a grant (covering
-// the account the call names), and the RPC's class must be one the token's policy allows (checked
-// by lib/tinvest's authorizeCall hook, so no RPC slips past). Then the vault opens the token, the
+// the account the call names; every account, to open or close one), and the RPC's class must be one
+// the token's policy allows and, for trading, the person's role too (checked by lib/tinvest's
+// authorizeCall hook, so no RPC slips past). Cached answers are checked by authorizeViewerRead. Then the vault opens the token, the
 // call runs, use is counted, and a T-Bank "token invalid" marks the token invalid at once.
+import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
 import { recordAudit } from '../audit/append-audit';
 import type { AuditInput } from '../audit/append-audit';
@@ -15,7 +17,7 @@ import { openStoredToken } from '../vault/runtime';
 import type { EndpointKind } from './dto';
 import { TOKEN_NOT_FOUND, visibleTo } from './find-token';
 import { markTokenInvalid } from './mark-token-invalid';
-import { callClassOf, shortRpcName, type CallClass } from './policy';
+import { callClassOf, callClassOfMethod, shortRpcName, type CallClass } from './policy';
 import { recordUsage, type UsageActor } from './record-usage';
 import { tinvestEndpointFor, tinvestTrustOptions } from './tinvest-endpoint';
 import { isManager } from './to-token-dto';
@@ -44,7 +46,10 @@ interface PolicyRow {
 }
 
 const STREAM_METHODS = new Set(['portfolioStream', 'positionsStream', 'marketDataStream', 'marketDataServerSideStream']);
-const ACCOUNT_LISTS = new Set(['getAccounts', 'getSandboxAccounts']);
+/** RPCs whose answer lists the token's accounts: a grant limited to some accounts sees only those. */
+export const ACCOUNT_LIST_RPCS: ReadonlySet<string> = new Set(['GetAccounts', 'GetSandboxAccounts']);
+/** Client methods that act on the token's whole T-Invest user, not one account: they need an unrestricted grant. */
+const USER_WIDE_WRITES = new Set(['openSandboxAccount', 'closeSandboxAccount']);
 
 /** A refused call; the message says why, in words a person can act on. */
 class CallRefused extends AppError {
@@ -99,9 +104,8 @@ function assertState(row: PolicyRow, states: readonly TokenState[]): void {
   throw new AppError('conflict', `This token cannot be used while it is ${row.state}.`, { messageKey: 'errors.tokens.unusableState', values: { state: row.state } });
 }
 
-/** Account ids a call's first argument names (`accountId`, `accountIds`). */
-function accountsNamedBy(args: unknown[]): string[] {
-  const first = args[0];
+/** Account ids a call's query names (`accountId`, `accountIds`). */
+export function accountsNamedBy(first: unknown): string[] {
   if (typeof first !== 'object' || first === null) return [];
   const query = first as { accountId?: unknown; accountIds?: unknown };
   const named = [query.accountId, ...(Array.isArray(query.accountIds) ? query.accountIds : [])];
@@ -116,18 +120,65 @@ function assertAccounts(row: PolicyRow, accountIds: string[]): void {
   }
 }
 
-function classCheck(row: () => PolicyRow): (rpc: string) => void {
-  return (rpc) => {
-    const callClass = callClassOf(rpc);
-    if (!callClass) throw new CallRefused(`${shortRpcName(rpc)} is not a call Strongroom makes with stored tokens.`, { reason: 'unknown_rpc', rpc });
-    if (!row().allowedClasses.includes(callClass)) {
-      const why =
-        callClass === 'trading'
-          ? 'Trading is turned off for this token; only an owner can turn it on.'
-          : `This token's policy does not allow ${callClass.replace('_', ' ')} calls.`;
-      throw new CallRefused(`${shortRpcName(rpc)} refused. ${why}`, { reason: 'class_not_allowed', rpc, callClass });
-    }
-  };
+/** Refuses a call of `callClass` that the token's policy or the person's role does not allow. */
+function assertClass(row: PolicyRow, actor: TinvestActor, rpc: string, callClass: CallClass | null): void {
+  if (!callClass) throw new CallRefused(`${shortRpcName(rpc)} is not a call Strongroom makes with stored tokens.`, { reason: 'unknown_rpc', rpc });
+  if (!row.allowedClasses.includes(callClass)) {
+    const why =
+      callClass === 'trading' ? 'Trading is turned off for this token; only an owner can turn it on.' : `This token's policy does not allow ${callClass.replace('_', ' ')} calls.`;
+    throw new CallRefused(`${shortRpcName(rpc)} refused. ${why}`, { reason: 'class_not_allowed', rpc, callClass });
+  }
+  // Trading calls change state (orders, sandbox pay-ins and accounts); a viewer's role changes nothing.
+  if (callClass === 'trading' && 'viewer' in actor && !can(actor.viewer.role, 'sandbox.trade')) {
+    throw new CallRefused(`${shortRpcName(rpc)} refused. Your role may look but not change anything.`, { reason: 'role_forbids', rpc, role: actor.viewer.role });
+  }
+}
+
+function classCheck(row: () => PolicyRow, actor: TinvestActor): (rpc: string) => void {
+  return (rpc) => assertClass(row(), actor, rpc, callClassOf(rpc));
+}
+
+/** Opening or closing an account changes the whole T-Invest user: only a grant without an account list may. */
+function assertUserWide(row: PolicyRow, method: string): void {
+  if (USER_WIDE_WRITES.has(method) && row.accountIds) {
+    throw new CallRefused('Your access to this token covers only some of its accounts, so you cannot open or close accounts with it.', { reason: 'grant_limited', method });
+  }
+}
+
+/** Keeps only the accounts the grant covers in an account list (`scope` null = every account). */
+export function onlyGrantedAccounts<T>(value: T, scope: ReadonlySet<string> | null): T {
+  if (!scope || !Array.isArray(value)) return value;
+  return value.filter((account: { id?: unknown }) => typeof account?.id === 'string' && scope.has(account.id)) as T;
+}
+
+export interface ReadScope {
+  /** Accounts the person may see on this token; null = all of them. */
+  accountIds: ReadonlySet<string> | null;
+}
+
+/**
+ * Checks one read by a person as tinvestFor would (token visible and active, grant covering every
+ * named account, the RPC's class allowed) without opening the token: for answers served from a
+ * cache, which must never skip it. Refusals are audited like any other. Returns the grant's scope,
+ * to filter what the answer lists.
+ */
+export async function authorizeViewerRead(viewer: Pick<Viewer, 'id' | 'email' | 'role'>, tokenId: string, read: { method: string; accountIds: string[] }): Promise<ReadScope> {
+  const actor: TinvestActor = { viewer };
+  const policy = await loadPolicy(actor, tokenId);
+  assertState(policy, ['active']);
+  try {
+    assertAccounts(policy, read.accountIds);
+    assertClass(policy, actor, read.method, callClassOfMethod(read.method));
+  } catch (error) {
+    if (error instanceof CallRefused) await refuseCall(actor, tokenId, error);
+    throw error;
+  }
+  return { accountIds: policy.accountIds };
+}
+
+async function refuseCall(actor: TinvestActor, tokenId: string, error: CallRefused): Promise<void> {
+  logger().info({ tokenId, by: auditActor(actor).label, ...error.details }, 'T-Invest call refused by policy');
+  await recordAudit({ action: 'token.call_refused', actor: auditActor(actor), tokenId, details: error.details });
 }
 
 export interface TinvestSessionOptions extends TinvestForOptions {
@@ -140,10 +191,7 @@ export async function openTinvestSession(actor: TinvestActor, tokenId: string, o
   const states = options.states ?? ['active'];
   let policy = await loadPolicy(actor, tokenId);
   assertState(policy, states);
-  const refuse = async (error: CallRefused) => {
-    logger().info({ tokenId, by: auditActor(actor).label, ...error.details }, 'T-Invest call refused by policy');
-    await recordAudit({ action: 'token.call_refused', actor: auditActor(actor), tokenId, details: error.details });
-  };
+  const refuse = (error: CallRefused) => refuseCall(actor, tokenId, error);
   if (options.accountId) {
     try {
       assertAccounts(policy, [options.accountId]);
@@ -155,7 +203,7 @@ export async function openTinvestSession(actor: TinvestActor, tokenId: string, o
   if (policy.provider !== 'tinvest') throw new AppError('invalid', 'This is not a T-Invest token.', { messageKey: 'errors.tokens.notTinvest' });
   const handle = await openStoredToken(policy);
   let lastRpc: string | null = null;
-  const check = classCheck(() => policy);
+  const check = classCheck(() => policy, actor);
   const client = createTinvestClient({
     endpoint: tinvestEndpointFor(policy.endpointKind as EndpointKind, policy.endpointAddress),
     token: handle,
@@ -186,7 +234,7 @@ export async function openTinvestSession(actor: TinvestActor, tokenId: string, o
         return (...args: unknown[]) => {
           try {
             assertState(policy, states);
-            assertAccounts(policy, accountsNamedBy(args));
+            assertAccounts(policy, accountsNamedBy(args[0]));
             lastRpc = null;
             const stream = method.apply(target, args);
             afterSuccess(lastRpc);
@@ -202,17 +250,15 @@ export async function openTinvestSession(actor: TinvestActor, tokenId: string, o
         let rpc: string | null = null;
         try {
           assertState(policy, states);
-          assertAccounts(policy, accountsNamedBy(args));
+          assertAccounts(policy, accountsNamedBy(args[0]));
+          assertUserWide(policy, property);
           lastRpc = null;
           const pending = method.apply(target, args) as Promise<unknown>;
           // authorizeCall ran synchronously inside the call above: this is its RPC.
           rpc = lastRpc;
           const result = await pending;
           afterSuccess(rpc);
-          if (ACCOUNT_LISTS.has(property) && policy.accountIds && Array.isArray(result)) {
-            return (result as { id: string }[]).filter((account) => policy.accountIds!.has(account.id));
-          }
-          return result;
+          return ACCOUNT_LIST_RPCS.has(property[0]!.toUpperCase() + property.slice(1)) ? onlyGrantedAccounts(result, policy.accountIds) : result;
         } catch (error) {
           await afterFailure(error);
           throw error;

@@ -3,11 +3,20 @@ import 'server-only';
 import { can } from '../auth/permissions';
 import type { Viewer } from '../auth/session';
 import type { Prisma } from '../db';
+import { env } from '../env';
 import type { AccessLevel, CheckOutcome, EndpointKind, TariffDto, TokenDto, TokenStatus } from './dto';
 import type { CallClass } from './policy';
+import { TAPI_FACTS_SELECT, toTapiFactsDto } from './to-tapi-facts-dto';
 
 /** Where T-Invest tokens are revoked. */
 export const TINVEST_REVOKE_URL = 'https://www.tbank.ru/invest/settings/api/';
+/**
+ * Where T-API H2H tokens are revoked: the T-Business personal account, then profile → security
+ * (tapi.md §1.5; the current page is truncated, the 2021 path is in the inventory's revoke steps).
+ */
+export const TAPI_REVOKE_URL = 'https://business.tbank.ru/';
+/** T-API H2H tokens die this many days after their last use (tapi.md §1.5). */
+export const TAPI_LIFETIME_DAYS = 90;
 
 const DAY_MS = 86_400_000;
 /** A token that dies within this many days is "expiring". */
@@ -21,6 +30,7 @@ export const TOKEN_QUERY = {
     accounts: { orderBy: { accountId: 'asc' } },
     grants: { include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { createdAt: 'asc' } },
     versions: { orderBy: { replacedAt: 'desc' } },
+    tapi: { select: TAPI_FACTS_SELECT },
   },
 } satisfies Prisma.TokenFindManyArgs;
 
@@ -32,10 +42,14 @@ export function isManager(viewer: ViewerRef): boolean {
   return can(viewer.role, 'tokens.manage');
 }
 
-/** When the token dies at T-Bank: 3 months after its last use, or after its creation if never used. */
+/**
+ * When the token dies at T-Bank, counted from its last use (or its creation if never used):
+ * T-Invest tokens 3 months later, T-API H2H tokens 90 days later.
+ */
 export function diesOnOf(row: Pick<TokenRow, 'provider' | 'lastUsedAt' | 'createdAt'>): Date | null {
-  if (row.provider !== 'tinvest') return null;
   const from = row.lastUsedAt ?? row.createdAt;
+  if (row.provider === 'tapi') return new Date(from.getTime() + TAPI_LIFETIME_DAYS * DAY_MS);
+  if (row.provider !== 'tinvest') return null;
   const dies = new Date(from);
   dies.setUTCMonth(dies.getUTCMonth() + 3);
   return dies;
@@ -72,7 +86,7 @@ export function toTokenDto(row: TokenRow, viewer: ViewerRef, people: ReadonlyMap
   const grantedAccounts = manager || !ownGrant || ownGrant.accountIds.length === 0 ? null : new Set(ownGrant.accountIds);
   const accounts = row.accounts
     .filter((account) => !grantedAccounts || grantedAccounts.has(account.accountId))
-    .map((account) => ({ id: account.accountId, name: account.name, type: account.type, status: account.status, accessLevel: accessLevelOf(account.accessLevel) }));
+    .map((account) => ({ id: account.accountId, name: account.name, type: account.type, status: account.status, accessLevel: accessLevelOf(account.accessLevel), currency: account.currency }));
   const grants = manager ? row.grants : row.grants.filter((grant) => grant.userId === viewer.id);
   const dies = row.state === 'retired' ? null : diesOnOf(row);
   const personAt = row.lastUsedByPersonAt?.getTime() ?? -Infinity;
@@ -110,7 +124,7 @@ export function toTokenDto(row: TokenRow, viewer: ViewerRef, people: ReadonlyMap
     masked: row.masked,
     allowedClasses,
     tradingEnabled: allowedClasses.includes('trading'),
-    revokeUrl: TINVEST_REVOKE_URL,
+    revokeUrl: row.provider === 'tapi' ? TAPI_REVOKE_URL : TINVEST_REVOKE_URL,
     history: row.versions.map((version) => ({ masked: version.masked, depositedAt: version.depositedAt.toISOString(), replacedAt: version.replacedAt.toISOString() })),
     can: {
       manage: manager,
@@ -118,5 +132,6 @@ export function toTokenDto(row: TokenRow, viewer: ViewerRef, people: ReadonlyMap
       setKeepAlive: viewer.role === 'owner' || row.ownerId === viewer.id,
       use: row.state === 'active',
     },
+    tapi: row.tapi ? toTapiFactsDto(row.tapi, row.userInfo, env().STRONGROOM_EGRESS_IPS, now) : null,
   };
 }

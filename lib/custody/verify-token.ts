@@ -8,6 +8,7 @@ import { db } from '../db';
 import { AppError } from '../errors';
 import { isTinvestError } from '../tinvest';
 import type { CheckOutcome, EndpointKind, TokenDto } from './dto';
+import { checkStoredTapiToken } from './check-tapi-token';
 import { accountRows, verificationColumns } from './deposit-tinvest-token';
 import { tokenDtoFor } from './find-token';
 import { assertCan, type Actor } from './mutate-token';
@@ -79,7 +80,9 @@ export async function checkStoredToken(actor: TinvestActor, tokenId: string, { a
 /** "Check now" on a token's page. */
 export async function verifyToken(viewer: Actor, id: string): Promise<TokenDto> {
   assertCan(viewer, 'tokens.manage', 'Only owners and admins can check a token.', 'errors.tokens.verifyForbidden');
-  await checkStoredToken({ viewer }, id, { auditAlways: true });
+  const row = await db().token.findUnique({ where: { id }, select: { provider: true } });
+  if (row?.provider === 'tapi') await checkStoredTapiToken({ viewer }, id, { auditAlways: true });
+  else await checkStoredToken({ viewer }, id, { auditAlways: true });
   await flushTokenUsage();
   return tokenDtoFor(viewer, id);
 }

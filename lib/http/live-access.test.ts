@@ -227,4 +227,31 @@ describe('live streams when access changes', () => {
     session.close();
     expect(m.liveAccess.liveSessionCounts()).toEqual({});
   });
+
+  it("signing out ends that session's streams only; signing out everywhere ends the rest", async () => {
+    const { closeSession } = await import('../auth/sessions');
+    const { signOutEverywhere } = await import('../auth/sign-out-everywhere');
+    const { signIn } = await import('../auth/sign-in');
+    const signInAs = async (user: TestUser) => ({ ...user, sessionId: (await signIn({ email: user.email, password: user.password })).sessionId });
+    const laptop = await signInAs(member);
+    const phone = await signInAs(member);
+    const onLaptop = await watch(laptop, [brokerTopic]);
+    const onPhone = await watch(phone, [iisTopic]);
+    const owners = await watch(owner, [brokerTopic]);
+    expect(m.liveAccess.liveSessionCounts()).toEqual({ [member.id]: 2, [owner.id]: 1 });
+
+    await closeSession({ uid: member.id, sid: laptop.sessionId });
+    await vi.waitFor(() => expect(onLaptop.ended).toBe(true), { timeout: 2000 });
+    expect(onPhone.ended).toBe(false);
+    expect(m.liveAccess.liveSessionCounts()).toEqual({ [member.id]: 1, [owner.id]: 1 });
+    // The signed-out cookie cannot open a new stream either.
+    expect((await connect(laptop, [brokerTopic])).response.statusCode).toBe(401);
+
+    actAs(phone);
+    await signOutEverywhere();
+    await vi.waitFor(() => expect(onPhone.ended).toBe(true), { timeout: 2000 });
+    expect(m.liveAccess.liveSessionCounts()).toEqual({ [owner.id]: 1 });
+    expect(owners.ended).toBe(false);
+    expect([viewersOn(brokerTopic), viewersOn(iisTopic)]).toEqual([1, 0]);
+  });
 });

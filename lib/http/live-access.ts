@@ -24,10 +24,12 @@ export const LIVE_ACCESS_INTERVAL_MS = 60_000;
 /** Viewers re-checked at once (each costs two queries). */
 const CONCURRENCY = 8;
 
-/** What a session was opened with: the claims' session version and the token feeding its market topics. */
+/** What a session was opened with: the claims' session version and id, and the token feeding its market topics. */
 export interface LiveGrant {
   viewerId: string;
   sessionVersion: number;
+  /** The signed-in session (cookie) behind the stream: signing it out ends the stream. */
+  sessionId: string;
   marketTokenId: string | null;
 }
 
@@ -118,7 +120,7 @@ export function liveSessionCounts(): Record<string, number> {
  * Re-checks the live sessions of these viewers (undefined = everyone with one) against the database
  * as it is now: one lookup per viewer, shared by all their sessions. A viewer who may no longer
  * watch (disabled, signed out everywhere, password or role changed, temporary password) loses
- * every session ('revoked'); a session whose market-data token is no longer the viewer's is
+ * every session ('revoked'), and a stream whose signed-in session was signed out loses it too; a session whose market-data token is no longer the viewer's is
  * revoked too (the browser reconnects onto the right one); the rest drop only the topics now
  * refused. Never throws: a failed check leaves the sessions as they are and is logged.
  */
@@ -136,10 +138,10 @@ async function recheckViewer(viewerId: string): Promise<void> {
   try {
     const sessions = [...(registry().byViewer.get(viewerId) ?? [])];
     if (sessions.length === 0) return;
-    const found = await findActiveViewer(viewerId);
+    const found = await findActiveViewer(viewerId, sessions.map((entry) => entry.sessionId));
     const viewer = found && !liveRefusal(found.viewer) ? found.viewer : null;
     for (const entry of sessions) {
-      if (!viewer || entry.sessionVersion !== found!.sessionVersion) entry.session.close('revoked');
+      if (!viewer || entry.sessionVersion !== found!.sessionVersion || !found!.openSessionIds.has(entry.sessionId)) entry.session.close('revoked');
     }
     const current = sessions.filter((entry) => !entry.session.closed);
     if (!viewer || current.length === 0) return;

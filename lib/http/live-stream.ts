@@ -1,7 +1,8 @@
 import 'server-only';
 // GET /api/stream?topics=a,b,c – the one function behind both the node:http fast path
 // (lib/server/main.ts) and the Next route handler (app/api/stream/route.ts): same session check,
-// same per-topic grant check, same SSE session, and both kept where access changes reach them.
+// same per-topic grant check, same per-user and per-token limits (live-limits.ts), same SSE
+// session, and both kept where access changes reach them.
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { findViewer } from '../auth/find-viewer';
@@ -12,6 +13,7 @@ import { MAX_TOPIC_LENGTH } from '../hub/topics';
 import { streamHub } from '../server/stream-hub';
 import { toErrorResponse } from './errors';
 import { liveAccessMark, liveRefusal, trackLiveSession } from './live-access';
+import { liveLimiter } from './live-limits';
 import { serveSse, sseResponse, type SseRequestOptions, type SseSession } from './sse';
 
 export const STREAM_PATH = '/api/stream';
@@ -38,6 +40,8 @@ export async function liveStreamOptions(cookie: string | null | undefined, url: 
   if (topics.length === 0) throw new AppError('invalid', 'Name at least one topic: ?topics=lastPrice:<uid>,…');
   if (topics.length > MAX_TOPICS || topics.some((t) => t.length > MAX_TOPIC_LENGTH)) throw new AppError('invalid', `At most ${MAX_TOPICS} topics per stream.`);
   const access = await streamAccessFor(viewer);
+  // Over a cap the connection is refused (429) before it opens; given back when the session closes.
+  const lease = liveLimiter().connect(viewer.id, access.marketTokenId);
   const options: SseRequestOptions = {
     hub: streamHub(),
     viewerKey: viewer.id,
@@ -46,8 +50,9 @@ export async function liveStreamOptions(cookie: string | null | undefined, url: 
     topics,
     maxTopics: MAX_TOPICS,
     authorizeTopic: (topic) => access.authorize(topic),
+    admitTopics: (accepted) => lease.admit(accepted),
   };
-  const grant = { viewerId: viewer.id, sessionVersion: claims.sv, marketTokenId: access.marketTokenId };
+  const grant = { viewerId: viewer.id, sessionVersion: claims.sv, sessionId: claims.sid, marketTokenId: access.marketTokenId };
   let untrack: (() => void) | undefined;
   const onClose = options.onClose;
   return {
@@ -55,6 +60,7 @@ export async function liveStreamOptions(cookie: string | null | undefined, url: 
       ...options,
       onClose(reason) {
         untrack?.();
+        lease.release();
         onClose?.(reason);
       },
     },
@@ -85,6 +91,7 @@ export async function serveLiveStream(req: IncomingMessage, res: ServerResponse)
     res.end(await response.text());
     return;
   }
-  if (res.destroyed) return;
+  // Gone while we checked: no session will close, so give its share of the limits back here.
+  if (res.destroyed) return stream.options.onClose?.('disconnect');
   stream.watch(serveSse(req, res, stream.options));
 }

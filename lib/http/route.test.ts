@@ -1,7 +1,12 @@
 // The route wrapper's contract: authenticate, validate, and map every failure to the right status.
+import crypto from 'node:crypto';
+import { Writable } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { createLogger } from '../log';
+import { TinvestError } from '../tinvest';
+import { createTokenHandle } from '../vault/token-handle';
 import { route } from './route';
 
 const session = vi.hoisted(() => ({ requirePermission: vi.fn(), getViewer: vi.fn(async () => null) }));
@@ -123,5 +128,36 @@ describe('route()', () => {
     });
     const [first, second] = await Promise.all([handler(get()), handler(get())]);
     expect((await errorOf(first!)).requestId).not.toBe((await errorOf(second!)).requestId);
+  });
+
+  it('never lets a token that T-Bank echoed reach the answer or the log', async () => {
+    const core = crypto.randomBytes(40).toString('base64url');
+    createTokenHandle('echoed', `t.${core}`);
+    const lines: string[] = [];
+    const holder = globalThis as unknown as { strongroomLogger?: unknown };
+    const previous = holder.strongroomLogger;
+    holder.strongroomLogger = createLogger('info', new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
+    try {
+      const echo = `authentication token is missing or invalid: ${core} (${encodeURIComponent(`bearer=${core}`)}, ${Buffer.from(`t.${core}`).toString('base64')})`;
+      for (const [kind, apiCode, status] of [['token_invalid', '40003', 403], ['internal', '70001', 503]] as const) {
+        const response = await route({ permission: 'public' }, () => {
+          throw new TinvestError({ kind, grpcCode: 16, apiCode, serverMessage: echo, trackingId: 'tr-42' });
+        })(get());
+        expect(response.status).toBe(status);
+        const text = await response.clone().text();
+        expect(text).not.toContain('authentication token is missing');
+        const error = (await errorOf(response)) as Awaited<ReturnType<typeof errorOf>> & { upstream?: unknown };
+        expect(error.upstream).toEqual({ code: apiCode, trackingId: 'tr-42' });
+        expect(error.message).toContain(apiCode);
+      }
+      const log = lines.join('');
+      expect(log).toContain('tr-42');
+      for (const text of [log]) {
+        for (let i = 0; i + 15 <= core.length; i++) expect(text).not.toContain(core.slice(i, i + 15));
+        expect(text).not.toContain(Buffer.from(`t.${core}`).toString('base64').slice(4, 40));
+      }
+    } finally {
+      holder.strongroomLogger = previous;
+    }
   });
 });

@@ -7,6 +7,9 @@ import type { Permission } from '../auth/permissions';
 import { AppError } from '../errors';
 import { localeFromRequest, type Locale } from '../i18n/locales';
 import { toErrorResponse } from './errors';
+import { isDecodablePath, isSafeText } from './schema-primitives';
+import { MAX_BODY_BYTES } from './limits';
+import { registerRouteSpec } from './route-spec';
 
 type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -30,7 +33,6 @@ export interface RouteContext<B extends Schema, Q extends Schema, P extends Sche
 
 type ViewerFor<O> = O extends { permission: 'public' } ? null : Viewer;
 
-const MAX_BODY_BYTES = 64 * 1024;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 class InvalidBody extends Error {
@@ -39,9 +41,27 @@ class InvalidBody extends Error {
   }
 }
 
+/** The body as text, read no further than the cap (the node:http edge refuses sooner; this holds under any server). */
+async function readCapped(request: Request): Promise<string> {
+  const tooLarge = () => new InvalidBody('errors.http.bodyTooLarge', 'Request body is too large.');
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    size += chunk.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 async function readJson(request: Request): Promise<unknown> {
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) throw new InvalidBody('errors.http.bodyTooLarge', 'Request body is too large.');
+  const text = await readCapped(request);
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);
@@ -75,6 +95,16 @@ function parseWith<S extends Schema>(schema: S, value: unknown, where: string): 
   return result.data as Parsed<S>;
 }
 
+/** Path parameters name a record: one that cannot exist (bad id, NUL, broken Unicode) is not found. */
+function parseParams<P extends Schema>(schema: P, raw: Record<string, string | string[]>): Parsed<P> {
+  const notFound = () => new AppError('not_found', 'Nothing was found at this address.', { messageKey: 'errors.input.notFound' });
+  for (const value of Object.values(raw)) if (![value].flat().every((part) => isSafeText(part))) throw notFound();
+  if (!schema) return undefined as Parsed<P>;
+  const result = schema.safeParse(raw);
+  if (!result.success) throw notFound();
+  return result.data as Parsed<P>;
+}
+
 /**
  * Wraps a handler. Returns a Next route handler; the handler may return a Response or any
  * JSON-serialisable value (sent with 200).
@@ -83,15 +113,17 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
   options: O & RouteOptions<B, Q, P>,
   handler: (context: RouteContext<B, Q, P, ViewerFor<O>>) => Promise<unknown> | unknown,
 ) {
-  return async (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  const handle = async (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const requestId = crypto.randomUUID();
     let viewer: Viewer | null = null;
     try {
       if (!SAFE_METHODS.has(request.method) && !sameOrigin(request)) {
         throw new AppError('forbidden', 'Cross-site request refused.', { messageKey: 'errors.http.crossSite' });
       }
+      // Next refuses most undecodable paths itself; this holds under any server, before a session is looked up.
+      if (!isDecodablePath(new URL(request.url).pathname)) throw new AppError('bad_request', 'The address cannot be decoded.', { messageKey: 'errors.input.pathInvalid' });
       viewer = options.permission === 'public' ? null : await requirePermission(options.permission);
-      const params = parseWith<P>(options.params as P, (await segment?.params) ?? {}, 'params');
+      const params = parseParams<P>(options.params as P, (await segment?.params) ?? {});
       const query = parseWith<Q>(options.query as Q, Object.fromEntries(new URL(request.url).searchParams), 'query');
       let body = undefined as Parsed<B>;
       if (options.body) {
@@ -109,4 +141,5 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
       return toErrorResponse(error, requestId, await errorLocale(request, viewer, options.permission));
     }
   };
+  return registerRouteSpec(handle, options);
 }

@@ -66,7 +66,9 @@ describe('SSE session', () => {
     expect(s.writes[0]).toBe('retry: 3000\n: ok\n\n');
     expect(s.writes[1]).toBe(`event: ready\ndata: {"topics":["lastPrice:u1","lastPrice:u2"],"resumed":false}\nid: e1.0.${topicsHash(['lastPrice:u2', 'lastPrice:u1'])}\n\n`);
     s.flush();
-    expect(s.writes[2]).toMatch(/^event: status\ndata: \{"kind":"status","tokenId":"tok","stream":"market:0","state":"connecting"\}\n\nevent: status\n.*"state":"live"\}\nid: e1\.0\./);
+    expect(s.writes[2]).toMatch(
+      /^event: status\ndata: \{"kind":"status","tokenId":"tok","stream":"market:0","state":"connecting"\}\n\nevent: status\n.*"state":"live"\}\n\nevent: topic-health\ndata: \{"kind":"health","topic":"lastPrice:u1","health":"live"\}\n\nevent: topic-health\n.*"lastPrice:u2".*\nid: e1\.0\./,
+    );
     await push('u1', '100.5');
     s.flush();
     expect(s.writes[3]).toMatch(/^event: data\ndata: \{"kind":"data","topic":"lastPrice:u1","seq":1,"data":\{"type":"last_price".*"price":"100.5".*\}\nid: e1\.1\.[0-9a-z]+\n\n$/);

@@ -33,8 +33,13 @@ export interface SseSessionOptions {
   retryMs?: number;
   /** Hard cap on bytes waiting for a slow client; past it the session ends (the browser resumes). Default 1 MiB. */
   maxPendingBytes?: number;
-  /** Topics one session may ask for. Default 256. */
+  /** Topics one session may ask for; the rest get `topic-error` `limit`. Default 256. */
   maxTopics?: number;
+  /**
+   * Caps beyond this session (per user, per token): given the authorized topics, returns those that
+   * fit, in order; the others get `topic-error` `limit`. Called once, before subscribing.
+   */
+  admitTopics?(topics: string[]): string[];
   /** Sessions end after this long (with jitter) so a missed disconnect cannot leak forever. 0 = never. Default 15 min. */
   maxLifetimeMs?: number;
   /** Schedules a flush (tests). Default: one shared setImmediate for every session, so everything that arrives in one I/O turn goes out in one write per client. */
@@ -152,6 +157,7 @@ const EVENT_NAME: Record<HubEvent['kind'], string> = {
   error: 'topic-error',
   status: 'status',
   resync: 'resync',
+  health: 'topic-health',
 };
 
 // One serialisation per hub event, shared by every session that receives it.
@@ -194,6 +200,8 @@ function coalesceKey(event: HubEvent): string | null {
       return `e ${event.topic}`;
     case 'resync':
       return `r ${event.topic}`;
+    case 'health':
+      return `h ${event.topic}`;
     case 'status':
       return `s ${event.tokenId} ${event.stream}`;
   }
@@ -406,26 +414,31 @@ class SessionImpl implements SseSession {
     this.heartbeatTimer = this.clock.setTimeout(this.onHeartbeat, Math.min(this.heartbeatMs, this.deadline - this.lastWriteAt));
 
     const maxTopics = options.maxTopics ?? 256;
-    const refused: { topic: string; code: 'invalid_topic' | 'forbidden' }[] = [];
+    const refused: { topic: string; code: 'invalid_topic' | 'forbidden' | 'limit' }[] = [];
     const candidates = requested.filter((topic, i) => {
-      if (i >= maxTopics || !parseTopic(topic)) {
-        refused.push({ topic, code: 'invalid_topic' });
-        return false;
-      }
-      return true;
+      if (!parseTopic(topic)) refused.push({ topic, code: 'invalid_topic' });
+      else if (i >= maxTopics) refused.push({ topic, code: 'limit' });
+      else return true;
+      return false;
     });
     const verdicts = await allowed(candidates, options.authorizeTopic);
     // The client may have left while grants were checked: subscribing now would leak.
     if (this.closed) return;
-    const accepted = candidates.filter((topic, i) => {
+    const authorized = candidates.filter((topic, i) => {
       if (verdicts[i]) return true;
       refused.push({ topic, code: 'forbidden' });
+      return false;
+    });
+    const admitted = new Set(options.admitTopics ? options.admitTopics(authorized) : authorized);
+    const accepted = authorized.filter((topic) => {
+      if (admitted.has(topic)) return true;
+      refused.push({ topic, code: 'limit' });
       return false;
     });
     const resumable = resume !== null && resume.topicsHash === this.hash;
     this.enqueue(plainFrame('ready', { topics: accepted, resumed: resumable && resume.epoch === options.hub.epoch }), null);
     for (const { topic, code } of refused) {
-      const message = code === 'forbidden' ? 'You may not watch this topic.' : 'Not a topic this server knows.';
+      const message = REFUSALS[code];
       this.enqueue(frameOf({ kind: 'error', topic, code, message, retrying: false }), null);
     }
     if (resume && !resumable) {
@@ -435,6 +448,12 @@ class SessionImpl implements SseSession {
     this.subscription = options.hub.subscribe(options.viewerKey, options.tokenId, accepted, this.receive, resumable ? { resumeFrom: { epoch: resume.epoch, seq: resume.seq } } : {});
   }
 }
+
+const REFUSALS = {
+  invalid_topic: 'Not a topic this server knows.',
+  forbidden: 'You may not watch this topic.',
+  limit: 'Too many live topics: you, or the token feeding this topic, watch the most allowed. Close some pages with live data.',
+} as const;
 
 /** The grant check for each topic; a check that throws refuses. */
 function allowed(topics: readonly string[], authorizeTopic: SseSessionOptions['authorizeTopic']): Promise<boolean[]> {

@@ -13,7 +13,7 @@ type FakeOptions = NonNullable<Parameters<typeof createFakeUpstreams>[0]>;
 
 function setup(options: Partial<HubOptions> & { streamLimit?: number; answer?: FakeOptions['answer']; withFetch?: boolean } = {}) {
   const clock = createManualClock();
-  const fakes: FakeUpstreams = createFakeUpstreams({ streamLimit: options.streamLimit, answer: options.answer, fetchPortfolio: options.withFetch });
+  const fakes: FakeUpstreams = createFakeUpstreams({ streamLimit: options.streamLimit, answer: options.answer, fetchPortfolio: options.withFetch, fetchPositions: options.withFetch });
   const hub = createHub({ ...fakes, clock, random: () => 0.5, graceMs: 1000, batchMs: 10, pingIntervalMs: 5000, pingGraceMs: 5000, backoff: { baseMs: 100, maxMs: 1000 }, epoch: 'e1', ...options });
   /** Runs the batch timer and lets the async upstream loop catch up. */
   const tick = async (ms = 10) => {
@@ -40,7 +40,7 @@ describe('hub reference counting', () => {
       { action: 'subscribe', subscription: { kind: 'last_price', instrumentIds: ['u1'] } },
       { action: 'subscribe', subscription: { kind: 'trades', instrumentIds: ['u1'] } },
     ]);
-    expect(hub.metrics().tokens.tok!.topics['lastPrice:u1']).toEqual({ viewers: 2, subscriptions: 2, state: 'pending' });
+    expect(hub.metrics().tokens.tok!.topics['lastPrice:u1']).toEqual({ viewers: 2, subscriptions: 2, state: 'pending', health: 'live' });
 
     a.close();
     await tick();
@@ -131,10 +131,10 @@ describe('hub delivery', () => {
     expect(within.data().map((e) => e.kind === 'data' && e.seq)).toEqual([4, 5]);
     const beyond = recorder();
     hub.subscribe('c', 'tok', ['lastPrice:u1'], beyond.on, { resumeFrom: { epoch: 'e1', seq: 1 } });
-    expect(beyond.events.filter((e) => e.kind !== 'status')).toMatchObject([{ kind: 'resync', topic: 'lastPrice:u1', reason: 'gap' }, { kind: 'data', seq: 5 }]);
+    expect(beyond.events.filter((e) => e.kind !== 'status' && e.kind !== 'health')).toMatchObject([{ kind: 'resync', topic: 'lastPrice:u1', reason: 'gap' }, { kind: 'data', seq: 5 }]);
     const otherEpoch = recorder();
     hub.subscribe('d', 'tok', ['lastPrice:u1'], otherEpoch.on, { resumeFrom: { epoch: 'zz', seq: 4 } });
-    expect(otherEpoch.events.filter((e) => e.kind !== 'status')).toMatchObject([{ kind: 'resync', reason: 'epoch' }, { kind: 'data', seq: 5 }]);
+    expect(otherEpoch.events.filter((e) => e.kind !== 'status' && e.kind !== 'health')).toMatchObject([{ kind: 'resync', reason: 'epoch' }, { kind: 'data', seq: 5 }]);
   });
 
   it('reports invalid topics and per-topic refusals such as INSTRUMENT_NOT_FOUND', async () => {
@@ -360,13 +360,13 @@ describe('hub positions snapshots', () => {
 
     const gap = recorder();
     hub.subscribe('c', 'x', ['positions:tok:acc1'], gap.on, { resumeFrom: { epoch: 'e1', seq: seqs[0]! } });
-    expect(gap.events.filter((e) => e.kind !== 'status')).toMatchObject([
+    expect(gap.events.filter((e) => e.kind !== 'status' && e.kind !== 'health')).toMatchObject([
       { kind: 'resync', topic: 'positions:tok:acc1', reason: 'gap' },
       { kind: 'data', data: { type: 'initial_positions', positions: merged } },
     ]);
     const epoch = recorder();
     hub.subscribe('d', 'x', ['positions:tok:acc1'], epoch.on, { resumeFrom: { epoch: 'old', seq: 99 } });
-    expect(epoch.events.filter((e) => e.kind !== 'status')).toMatchObject([{ kind: 'resync', reason: 'epoch' }, { kind: 'data', data: { type: 'initial_positions', positions: merged } }]);
+    expect(epoch.events.filter((e) => e.kind !== 'status' && e.kind !== 'health')).toMatchObject([{ kind: 'resync', reason: 'epoch' }, { kind: 'data', data: { type: 'initial_positions', positions: merged } }]);
   });
 
   it('starts over from the initial_positions a reconnected stream sends', async () => {
@@ -497,5 +497,220 @@ describe('hub portfolio snapshots', () => {
     await settle();
     expect(dataOf(a.events)).toEqual([]);
     expect(dataOf(again.events).map(totalOf)).toEqual(['2']);
+  });
+});
+
+describe('hub topic health', () => {
+  const unimplemented = () => Object.assign(new Error('UNIMPLEMENTED'), { kind: 'internal', grpcCode: 12 });
+  const healthOf = (events: HubEvent[], topic: string) => events.filter((e) => e.kind === 'health' && e.topic === topic).map((e) => (e.kind === 'health' ? e : null)!);
+
+  it('serves account topics whose streams answer UNIMPLEMENTED by polling the unary calls, and reports no fault', async () => {
+    const { clock, fakes, hub, tick } = setup({ withFetch: true, pollMs: 3000, unavailableRetryMs: 60_000 });
+    const r = recorder();
+    hub.subscribe('a', 'x', ['portfolio:tok:acc1', 'positions:tok:acc1'], r.on);
+    await tick();
+    fakes.fetches[0]!.resolve(portfolioOf('acc1', '100'));
+    await settle();
+    fakes.portfolio[0]!.stream.fail(unimplemented());
+    fakes.positions[0]!.stream.fail(unimplemented());
+    await settle();
+
+    const statuses = r.events.filter((e) => e.kind === 'status');
+    expect(statuses.filter((e) => e.state === 'reconnecting')).toEqual([]);
+    expect(statuses.filter((e) => e.state === 'unavailable')).toMatchObject([
+      { stream: 'portfolio', reason: 'unimplemented', retryInMs: 60_000 },
+      { stream: 'positions', reason: 'unimplemented', retryInMs: 60_000 },
+    ]);
+    // Both polled at once; the portfolio answer equals the snapshot, so it is not sent again.
+    expect(fakes.fetches).toHaveLength(2);
+    expect(fakes.positionFetches.map((f) => [f.tokenId, f.accountId])).toEqual([['tok', 'acc1']]);
+    fakes.fetches[1]!.resolve(portfolioOf('acc1', '100'));
+    fakes.positionFetches[0]!.resolve(positionsOf('acc1', { money: [rub('5')] }));
+    await settle();
+    expect(dataOf(r.events).map((e) => e.data.type)).toEqual(['portfolio', 'initial_positions']);
+    expect(healthOf(r.events, 'portfolio:tok:acc1')).toEqual([{ kind: 'health', topic: 'portfolio:tok:acc1', health: 'polling', pollMs: 3000, reason: 'unimplemented' }]);
+    expect(healthOf(r.events, 'positions:tok:acc1')).toMatchObject([{ health: 'polling' }]);
+    expect(hub.metrics().tokens.tok!.upstreams.map((u) => [u.stream, u.state])).toEqual([
+      ['portfolio', 'unavailable'],
+      ['positions', 'unavailable'],
+    ]);
+
+    // Every pollMs: unchanged answers publish nothing, a change is published.
+    await tick(2990);
+    expect(fakes.fetches).toHaveLength(2);
+    await tick(10);
+    expect(fakes.fetches).toHaveLength(3);
+    fakes.fetches[2]!.resolve(portfolioOf('acc1', '101'));
+    fakes.positionFetches[1]!.resolve(positionsOf('acc1', { money: [rub('5')] }));
+    await settle();
+    expect(dataOf(r.events).map((e) => totalOf(e) ?? e.data.type)).toEqual(['100', 'initial_positions', '101']);
+    const lastGood = clock.now();
+
+    // A failed poll: the topic is down, as of the last answer; the next answer brings it back.
+    await tick(3000);
+    fakes.fetches[3]!.reject(Object.assign(new Error('down'), { kind: 'unavailable' }));
+    await settle();
+    expect(healthOf(r.events, 'portfolio:tok:acc1').at(-1)).toEqual({ kind: 'health', topic: 'portfolio:tok:acc1', health: 'down', asOf: lastGood, reason: 'unavailable' });
+    const late = recorder();
+    hub.subscribe('b', 'x', ['portfolio:tok:acc1'], late.on);
+    expect(late.events.filter((e) => e.kind !== 'status')).toMatchObject([{ kind: 'health', health: 'down', asOf: lastGood }, { kind: 'data', data: { type: 'portfolio' } }]);
+    await tick(3000);
+    fakes.fetches[4]!.resolve(portfolioOf('acc1', '101'));
+    await settle();
+    expect(healthOf(r.events, 'portfolio:tok:acc1').at(-1)).toMatchObject({ health: 'polling' });
+
+    // The stream is tried again after unavailableRetryMs; once it works, polling stops and the topics are live.
+    expect(fakes.portfolio).toHaveLength(1);
+    await tick(60_000 - 9000);
+    expect(fakes.portfolio).toHaveLength(2);
+    fakes.portfolio[1]!.stream.push({ type: 'subscription', trackingId: 't', streamId: 's', accounts: [{ accountId: 'acc1', status: 'success' }] });
+    await settle();
+    expect(healthOf(r.events, 'portfolio:tok:acc1').at(-1)).toMatchObject({ health: 'live' });
+    const polls = fakes.fetches.length;
+    await tick(6000);
+    expect(fakes.fetches).toHaveLength(polls);
+    expect(r.events.filter((e) => e.kind === 'status' && e.state === 'reconnecting')).toEqual([]);
+  });
+
+  it('treats PERMISSION_DENIED on an account stream as unavailable too, and polls accounts added later', async () => {
+    const { fakes, hub, tick } = setup({ withFetch: true, pollMs: 3000 });
+    const r = recorder();
+    const sub = hub.subscribe('a', 'x', ['positions:tok:acc1'], r.on);
+    await tick();
+    fakes.positions[0]!.stream.fail(Object.assign(new Error('denied'), { kind: 'insufficient_rights', grpcCode: 7 }));
+    await settle();
+    expect(r.events.filter((e) => e.kind === 'status').map((e) => e.kind === 'status' && [e.state, e.reason])).toEqual([
+      ['connecting', undefined],
+      ['unavailable', 'insufficient_rights'],
+    ]);
+    sub.update(['positions:tok:acc1', 'positions:tok:acc2']);
+    await tick();
+    // Not reopened for the new account: it is polled right away.
+    expect(fakes.positions).toHaveLength(1);
+    expect(fakes.positionFetches.map((f) => f.accountId)).toEqual(['acc1', 'acc2']);
+  });
+
+  it('puts market topics down as of their last message during an outage, and live again once resubscribed', async () => {
+    const clock = createManualClock();
+    const fakes = createFakeUpstreams();
+    let outage = false;
+    const hub = createHub({
+      ...fakes,
+      openMarketStream: (tokenId) => {
+        if (outage) throw Object.assign(new Error('x'), { kind: 'unavailable' });
+        return fakes.openMarketStream(tokenId);
+      },
+      clock,
+      random: () => 0.5,
+      backoff: { baseMs: 100, maxMs: 1000 },
+    });
+    const tick = async (ms = 10) => {
+      clock.advance(ms);
+      await settle();
+    };
+    const r = recorder();
+    hub.subscribe('a', 'tok', ['lastPrice:u1'], r.on);
+    await tick();
+    expect(healthOf(r.events, 'lastPrice:u1')).toEqual([{ kind: 'health', topic: 'lastPrice:u1', health: 'live' }]);
+    fakes.market[0]!.push(lastPriceEvent('u1', '100'));
+    await settle();
+    const heard = clock.now();
+    await tick(2000);
+    outage = true;
+    fakes.market[0]!.fail(Object.assign(new Error('x'), { kind: 'unavailable' }));
+    await settle();
+    expect(healthOf(r.events, 'lastPrice:u1').at(-1)).toEqual({ kind: 'health', topic: 'lastPrice:u1', health: 'down', asOf: heard, reason: 'unavailable' });
+    // Failed retries keep the first "as of".
+    await tick(3000);
+    expect(hub.metrics().tokens.tok!.upstreams[0]!.attempt).toBeGreaterThan(3);
+    expect(healthOf(r.events, 'lastPrice:u1').filter((e) => e.health === 'down')).toHaveLength(1);
+    outage = false;
+    await tick(1000);
+    expect(fakes.market).toHaveLength(2);
+    expect(healthOf(r.events, 'lastPrice:u1').at(-1)).toMatchObject({ health: 'live' });
+  });
+
+  it('caps reconnect waits at 5 s by default, so live data follows the upstream back within seconds', async () => {
+    const { fakes, hub, tick } = setup({ backoff: undefined, random: () => 0.999 });
+    const r = recorder();
+    hub.subscribe('a', 'tok', ['lastPrice:u1'], r.on);
+    await tick();
+    const waits: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      fakes.market.at(-1)!.fail(Object.assign(new Error('x'), { kind: 'unavailable' }));
+      await settle();
+      const s = r.events.filter((e) => e.kind === 'status').at(-1)!;
+      waits.push(s.kind === 'status' ? s.retryInMs! : -1);
+      await tick(s.kind === 'status' ? s.retryInMs! : 0);
+    }
+    expect(Math.max(...waits)).toBeLessThanOrEqual(5000);
+    expect(waits.at(-1)).toBeGreaterThan(4000);
+    // A rejected token still waits long.
+    fakes.market.at(-1)!.fail(Object.assign(new Error('x'), { kind: 'token_invalid' }));
+    await settle();
+    expect(r.events.filter((e) => e.kind === 'status').at(-1)).toMatchObject({ state: 'reconnecting', reason: 'token_invalid', retryInMs: 29_970 });
+  });
+
+  it('a viewer joining during a backoff retries the upstream at once (at most once a second), not after the full wait', async () => {
+    const { fakes, hub, tick } = setup({ backoff: { baseMs: 100, maxMs: 60_000 }, random: () => 0.99 });
+    hub.subscribe('a', 'tok', ['lastPrice:u1'], () => {});
+    await tick();
+    for (let i = 0; i < 10; i++) {
+      fakes.market.at(-1)!.fail(Object.assign(new Error('x'), { kind: 'unavailable' }));
+      await settle();
+      if (i < 9) await tick(60_000);
+    }
+    const opened = fakes.market.length;
+    expect(hub.metrics().tokens.tok!.upstreams[0]).toMatchObject({ state: 'reconnecting', attempt: 10 });
+    // The upstream is back; a page reload subscribes again.
+    const reload = recorder();
+    hub.subscribe('b', 'tok', ['lastPrice:u1'], reload.on);
+    await settle();
+    expect(fakes.market).toHaveLength(opened + 1);
+    await tick();
+    expect(healthOf(reload.events, 'lastPrice:u1').at(-1)).toMatchObject({ health: 'live' });
+    // Probes are spaced: a flurry of joins during the next outage makes one attempt per second.
+    await tick(1000);
+    fakes.market.at(-1)!.fail(Object.assign(new Error('x'), { kind: 'unavailable' }));
+    await settle();
+    for (let i = 0; i < 5; i++) hub.subscribe(`c${i}`, 'tok', ['lastPrice:u1'], () => {});
+    await settle();
+    expect(fakes.market).toHaveLength(opened + 2);
+    fakes.market.at(-1)!.fail(Object.assign(new Error('x'), { kind: 'unavailable' }));
+    await settle();
+    // Joining just after an attempt brings the next one forward to a second after it, not sooner.
+    hub.subscribe('d', 'tok', ['lastPrice:u1'], () => {});
+    await settle();
+    expect(fakes.market).toHaveLength(opened + 2);
+    await tick(990);
+    expect(fakes.market).toHaveLength(opened + 2);
+    await tick(10);
+    expect(fakes.market).toHaveLength(opened + 3);
+  });
+
+  it('a topic that joins a stream waiting to reconnect is down (as of nothing) until the stream is back', async () => {
+    const { fakes, hub, tick } = setup({ slowRetryMs: 60_000, random: () => 0.9 });
+    hub.subscribe('a', 'tok', ['lastPrice:u1'], () => {});
+    await tick();
+    fakes.market[0]!.fail(Object.assign(new Error('x'), { kind: 'token_invalid' }));
+    await settle();
+    const r = recorder();
+    hub.subscribe('b', 'tok', ['lastPrice:u2'], r.on);
+    await tick();
+    expect(healthOf(r.events, 'lastPrice:u2')).toEqual([{ kind: 'health', topic: 'lastPrice:u2', health: 'down', asOf: null, reason: 'token_invalid' }]);
+    await tick(60_000);
+    expect(healthOf(r.events, 'lastPrice:u2').at(-1)).toMatchObject({ health: 'live' });
+  });
+
+  it('does not probe on demand while a rejected token waits', async () => {
+    const { fakes, hub, tick } = setup({ slowRetryMs: 60_000, random: () => 0.9 });
+    hub.subscribe('a', 'tok', ['lastPrice:u1'], () => {});
+    await tick();
+    fakes.market[0]!.fail(Object.assign(new Error('x'), { kind: 'token_invalid' }));
+    await settle();
+    await tick(2000);
+    hub.subscribe('b', 'tok', ['lastPrice:u1'], () => {});
+    await settle();
+    expect(fakes.market).toHaveLength(1);
   });
 });

@@ -2,15 +2,17 @@ import 'server-only';
 // One hub per process: one upstream per token (more only past 300 subscriptions), ref-counted topics shared
 // by every viewer, latest value + short history per topic, reconnects that resubscribe what is still wanted.
 // Account topics start from a full snapshot: merged positions, or a GetPortfolio when the stream has sent nothing yet.
+// Each topic's health (live, polling, down since when) is published beside its data: a server that refuses
+// PortfolioStream/PositionsStream (UNIMPLEMENTED, no rights) gets those topics polled, which is no connection fault.
 import type { MarketDataEvent, PortfolioDto, PortfolioStreamEvent, PositionsDto, PositionsStreamEvent } from '@/lib/tinvest/dto';
 import type { MarketDataSubscription } from '@/lib/tinvest/market-data-stream';
 import type { BackoffOptions } from './backoff';
 import { createMemoryBroker, type Broker } from './broker';
 import { mergePositions } from './merge-positions';
 import { systemClock, type Clock, type TimerHandle } from './clock';
-import type { HubDataEvent, HubErrorCode, HubErrorEvent, HubEvent, HubPayload, HubStatusEvent } from './dto';
+import type { HubDataEvent, HubErrorCode, HubErrorEvent, HubEvent, HubHealthEvent, HubPayload, HubStatusEvent, TopicHealth } from './dto';
 import { CANDLE_INTERVALS, candleIntervalOf, isMarketTopic, parseTopic, type AccountTopic, type MarketTopic, type Topic } from './topics';
-import { UpstreamConnection, type ClosableStream, type UpstreamStatus } from './upstream-connection';
+import { reasonOf, streamRefusalOf, UpstreamConnection, type ClosableStream, type UpstreamStatus } from './upstream-connection';
 
 /** What the hub needs from a bidi MarketDataStream (lib/tinvest's handle fits; tests pass fakes). */
 export interface MarketStreamLike extends ClosableStream<MarketDataEvent> {
@@ -29,12 +31,23 @@ export interface HubUpstreams {
    * (and every one after a reconnect) starts from this snapshot. Without it such topics start empty.
    */
   fetchPortfolio?(tokenId: string, accountId: string): Promise<PortfolioDto>;
+  /** A unary GetPositions: how positions topics are served (polled) when PositionsStream is unavailable. */
+  fetchPositions?(tokenId: string, accountId: string): Promise<PositionsDto>;
 }
 
 export interface HubOptions extends HubUpstreams {
   /** How long an upstream outlives its last viewer. Default 30 s. */
   graceMs?: number;
+  /** Reconnect backoff; the cap is short (default 5 s) so live data follows the upstream back within seconds. */
   backoff?: Partial<BackoffOptions>;
+  /** The wait cap for failures more retries will not fix soon (bad token, no rights, rate limit). Default 30 s. */
+  slowRetryMs?: number;
+  /** How often a stream the upstream refused (UNIMPLEMENTED, no rights) is tried again. Default 5 min. */
+  unavailableRetryMs?: number;
+  /** The polling interval for account topics whose stream is unavailable. Default 3 s. */
+  pollMs?: number;
+  /** A viewer joining a topic whose upstream waits out a backoff retries it at once, at most this often. Default 1 s. */
+  probeIntervalMs?: number;
   /** The ping interval asked of upstreams; silence beyond interval + grace reconnects. Defaults 15 s + 15 s. */
   pingIntervalMs?: number;
   pingGraceMs?: number;
@@ -77,7 +90,7 @@ export interface HubMetrics {
     {
       viewers: number;
       upstreams: { stream: string; state: string; subscriptions: number; counted: number; attempt: number; reconnects: number; lastMessageAt: number | null }[];
-      topics: Record<string, { viewers: number; subscriptions: number; state: TopicStateName }>;
+      topics: Record<string, { viewers: number; subscriptions: number; state: TopicStateName; health: TopicHealth | 'pending' }>;
     }
   >;
 }
@@ -114,8 +127,15 @@ interface TopicState {
   snapshot: HubDataEvent | null;
   /** Portfolio topics: portfolio events from the stream, to tell whether one arrived during a GetPortfolio. */
   streamEvents: number;
-  /** Portfolio topics: a GetPortfolio is in flight (one per topic, however many viewers). */
+  /** Account topics: a GetPortfolio/GetPositions is in flight (one per topic, however many viewers). */
   fetching: boolean;
+  /** 'pending' until the topic is first confirmed live, polled or down. */
+  health: TopicHealth | 'pending';
+  healthEvent: HubHealthEvent | null;
+  /** Epoch ms until which the value was last known current (last message of a live stream, last poll). */
+  confirmedAt: number | null;
+  /** Polled topics: the last polled answer, so an unchanged one is not published again. */
+  polled: string | null;
 }
 
 type SubscriptionKind = MarketDataSubscription['kind'];
@@ -146,6 +166,10 @@ interface AccountUpstream {
   graceTimer: TimerHandle | undefined;
   /** conn.reconnects when the stream last opened: a higher count on open means a reconnect after a fault. */
   reconnectsSeen: number;
+  /** Armed while the stream is unavailable and its topics are polled instead. */
+  pollTimer: TimerHandle | undefined;
+  /** Why the stream is unavailable ('unimplemented', 'insufficient_rights'), while it is. */
+  refusal: string | null;
 }
 
 interface TokenState {
@@ -212,8 +236,12 @@ export function createHub(options: HubOptions): Hub {
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const graceMs = options.graceMs ?? 30_000;
-  const backoff: BackoffOptions = { baseMs: options.backoff?.baseMs ?? 500, maxMs: options.backoff?.maxMs ?? 30_000 };
+  const backoff: BackoffOptions = { baseMs: options.backoff?.baseMs ?? 500, maxMs: options.backoff?.maxMs ?? 5_000 };
+  const slowMs = options.slowRetryMs ?? 30_000;
+  const pollMs = Math.max(100, options.pollMs ?? 3_000);
   const silenceMs = (options.pingIntervalMs ?? 15_000) + (options.pingGraceMs ?? 15_000);
+  /** What every upstream connection shares; account streams add `refusal`. */
+  const connectionOptions = { clock, random, backoff, silenceMs, stableMs: Math.max(silenceMs, backoff.maxMs), slowMs, probeIntervalMs: options.probeIntervalMs };
   const batchMs = options.batchMs ?? 10;
   const historySize = Math.max(1, options.historySize ?? 64);
   const maxPerStream = options.maxSubscriptionsPerStream ?? 300;
@@ -245,6 +273,27 @@ export function createHub(options: HubOptions): Hub {
     const event: HubErrorEvent = { kind: 'error', topic: topic.key, code, message, retrying, ...(upstreamStatus ? { upstreamStatus } : {}) };
     topic.error = event;
     broker.publish(topic.channel, event);
+  };
+
+  /** Publishes a topic's health when it changes; a topic already down keeps the time it went down as of. */
+  const setHealth = (topic: TopicState, health: TopicHealth, detail: Omit<HubHealthEvent, 'kind' | 'topic' | 'health'> = {}) => {
+    if (topic.health === health && (health !== 'polling' || topic.healthEvent?.reason === detail.reason)) return;
+    const event: HubHealthEvent = { kind: 'health', topic: topic.key, health, ...detail };
+    topic.health = health;
+    topic.healthEvent = event;
+    broker.publish(topic.channel, event);
+  };
+
+  const markLive = (topic: TopicState) => {
+    topic.confirmedAt = null;
+    setHealth(topic, 'live');
+  };
+
+  /** `heardAt`: the stream's last message, for a topic that was live on it (0 when the stream never spoke). */
+  const markDown = (topic: TopicState, reason: string | undefined, heardAt = 0) => {
+    if (topic.health === 'down' || topic.state === 'failed') return;
+    if (topic.health === 'live') topic.confirmedAt = heardAt || clock.now();
+    setHealth(topic, 'down', { asOf: topic.confirmedAt, ...(reason ? { reason } : {}) });
   };
 
   const publishData = (topic: TopicState, data: HubPayload) => {
@@ -292,11 +341,11 @@ export function createHub(options: HubOptions): Hub {
 
   const assign = (token: TokenState, topic: TopicState) => {
     const counted = !NOT_COUNTED.has(topic.topic.kind);
-    let upstream = token.market.find((u) => !u.closed && (!counted || u.counted < u.capacity));
-    if (!upstream) {
-      const limit = Math.max(1, options.streamLimitFor?.(token.tokenId) ?? 1);
-      if (token.market.length < limit) upstream = openMarket(token);
-    }
+    const limit = Math.max(1, options.streamLimitFor?.(token.tokenId) ?? 1);
+    // A quarter of the budget stays for topics several people watch (the pages everyone uses): one person's long list cannot take it.
+    const usable = topic.viewers.size > 1 ? limit : limit - Math.floor(limit / 4);
+    let upstream = token.market.slice(0, usable).find((u) => !u.closed && (!counted || u.counted < u.capacity));
+    if (!upstream && token.market.length < usable) upstream = openMarket(token);
     if (!upstream) {
       if (topic.state !== 'limit') {
         topic.state = 'limit';
@@ -311,6 +360,8 @@ export function createHub(options: HubOptions): Hub {
     topic.upstream = upstream;
     upstream.assigned.set(topic.key, topic);
     if (counted) upstream.counted++;
+    // Joining a stream that is waiting to reconnect: nothing will come until it does.
+    if (upstream.conn.state === 'reconnecting') markDown(topic, upstream.conn.reason ?? undefined);
   };
 
   const unassign = (topic: TopicState) => {
@@ -345,12 +396,11 @@ export function createHub(options: HubOptions): Hub {
           syncMarket(token, upstream);
         },
         onEvent: (event) => onMarketEvent(token, upstream, event),
-        onStatus: (status) => publishStatus(token, name, status),
-        clock,
-        random,
-        backoff,
-        silenceMs,
-        stableMs: Math.max(silenceMs, backoff.maxMs),
+        onStatus: (status) => {
+          publishStatus(token, name, status);
+          if (status.state === 'reconnecting') for (const topic of upstream.assigned.values()) markDown(topic, status.reason, upstream.conn.lastMessageAt);
+        },
+        ...connectionOptions,
       }),
     };
     token.market.push(upstream);
@@ -439,7 +489,9 @@ export function createHub(options: HubOptions): Hub {
     const key = marketEventTopic(event);
     if (key === null) return;
     const topic = token.topics.get(key);
-    if (topic) publishData(topic, event as HubPayload);
+    if (!topic) return;
+    publishData(topic, event as HubPayload);
+    if (topic.health !== 'live') markLive(topic);
   };
 
   const onSubscriptionAnswer = (token: TokenState, upstream: MarketUpstream, event: Extract<MarketDataEvent, { type: 'subscription' }>) => {
@@ -451,7 +503,11 @@ export function createHub(options: HubOptions): Hub {
       let key = request.keys[i];
       if (!key || key.split(':')[1] !== item.instrumentUid) key = request.keys.find((k) => k.split(':')[1] === item.instrumentUid);
       const topic = key === undefined ? undefined : upstream.assigned.get(key);
-      if (!topic || item.status === 'success') return;
+      if (!topic) return;
+      if (item.status === 'success') {
+        if (topic.health !== 'live') markLive(topic);
+        return;
+      }
       upstream.sent.delete(topic.key);
       unassign(topic);
       changed = true;
@@ -494,7 +550,8 @@ export function createHub(options: HubOptions): Hub {
     }
     if (upstream.openedWith !== wanted) {
       upstream.openedWith = wanted;
-      upstream.conn.restart();
+      // An unavailable stream is not reopened for every new account (polling serves them); its next probe takes the new list.
+      if (upstream.conn.state !== 'unavailable') upstream.conn.restart();
     }
   };
 
@@ -505,6 +562,8 @@ export function createHub(options: HubOptions): Hub {
       openedWith: wanted,
       graceTimer: undefined,
       reconnectsSeen: 0,
+      pollTimer: undefined,
+      refusal: null,
       conn: new UpstreamConnection({
         open: () => {
           const ids = upstream.openedWith.split(',');
@@ -518,12 +577,10 @@ export function createHub(options: HubOptions): Hub {
           if (kind === 'portfolio') for (const topic of token.topics.values()) if (topic.topic.kind === 'portfolio') fetchPortfolio(topic);
         },
         onEvent: (event) => onAccountEvent(token, kind, event),
-        onStatus: (status) => publishStatus(token, kind, status),
-        clock,
-        random,
-        backoff,
-        silenceMs,
-        stableMs: Math.max(silenceMs, backoff.maxMs),
+        onStatus: (status) => onAccountStatus(token, upstream, status),
+        ...connectionOptions,
+        refusal: streamRefusalOf,
+        unavailableRetryMs: options.unavailableRetryMs,
       }),
     };
     token[kind] = upstream;
@@ -536,9 +593,74 @@ export function createHub(options: HubOptions): Hub {
     if (!upstream) return;
     upstream.graceTimer = undefined;
     closedReconnects += upstream.conn.reconnects;
+    stopPolling(upstream);
     upstream.conn.close();
     token[kind] = null;
     flush(token);
+  };
+
+  /** Unavailable (refused, not faulty): poll its topics. Anything else ends polling; a fault puts its topics down. */
+  const onAccountStatus = (token: TokenState, upstream: AccountUpstream, status: UpstreamStatus) => {
+    publishStatus(token, upstream.kind, status);
+    if (status.state === 'unavailable') {
+      upstream.refusal = status.reason ?? null;
+      if (upstream.pollTimer === undefined) pollAll(token, upstream);
+      return;
+    }
+    upstream.refusal = null;
+    stopPolling(upstream);
+    if (status.state !== 'reconnecting') return;
+    for (const topic of token.topics.values()) if (topic.topic.kind === upstream.kind) markDown(topic, status.reason, upstream.conn.lastMessageAt);
+  };
+
+  const pollAll = (token: TokenState, upstream: AccountUpstream) => {
+    upstream.pollTimer = clock.setTimeout(() => pollAll(token, upstream), pollMs);
+    for (const topic of token.topics.values()) if (topic.topic.kind === upstream.kind) poll(topic, upstream);
+  };
+
+  const stopPolling = (upstream: AccountUpstream) => {
+    if (upstream.pollTimer === undefined) return;
+    clock.clearTimeout(upstream.pollTimer);
+    upstream.pollTimer = undefined;
+  };
+
+  const isCurrent = (topic: TopicState) => tokens.get(topic.token.tokenId) === topic.token && topic.token.topics.get(topic.key) === topic;
+
+  /**
+   * One unary call for a topic whose stream is unavailable; an answer unlike the last one is published (positions
+   * as an initial_positions snapshot). Success keeps the topic 'polling', failure puts it down as of the last answer.
+   */
+  const poll = (topic: TopicState, upstream: AccountUpstream) => {
+    if (topic.fetching || topic.state === 'failed') return;
+    const { kind, tokenId, accountId } = topic.topic as AccountTopic;
+    const load: ((tokenId: string, accountId: string) => Promise<PortfolioDto | PositionsDto>) | undefined = kind === 'portfolio' ? options.fetchPortfolio : options.fetchPositions;
+    if (!load) return markDown(topic, 'no_unary_call');
+    topic.fetching = true;
+    const stillPolled = () => isCurrent(topic) && topic.token[kind] === upstream && upstream.pollTimer !== undefined;
+    Promise.resolve()
+      .then(() => load(tokenId, accountId))
+      .then(
+        (answer) => {
+          topic.fetching = false;
+          if (!stillPolled()) return;
+          topic.confirmedAt = clock.now();
+          const text = JSON.stringify(answer);
+          if (text !== topic.polled) {
+            topic.polled = text;
+            if (kind === 'portfolio') publishData(topic, { type: 'portfolio', portfolio: answer as PortfolioDto });
+            else {
+              publishData(topic, { type: 'initial_positions', positions: answer as PositionsDto });
+              topic.positions = answer as PositionsDto;
+              topic.snapshot = topic.latest;
+            }
+          }
+          setHealth(topic, 'polling', { pollMs, ...(upstream.refusal ? { reason: upstream.refusal } : {}) });
+        },
+        (error: unknown) => {
+          topic.fetching = false;
+          if (stillPolled()) markDown(topic, reasonOf(error));
+        },
+      );
   };
 
   const onAccountEvent = (token: TokenState, kind: 'portfolio' | 'positions', event: PortfolioStreamEvent | PositionsStreamEvent) => {
@@ -550,6 +672,7 @@ export function createHub(options: HubOptions): Hub {
           if (!topic) continue;
           if (account.status === 'success') {
             if (topic.state === 'failed') topic.state = 'pending';
+            markLive(topic);
             continue;
           }
           topic.state = 'failed';
@@ -561,12 +684,14 @@ export function createHub(options: HubOptions): Hub {
         if (!topic) return;
         topic.streamEvents++;
         publishData(topic, event);
+        markLive(topic);
         return;
       }
       case 'initial_positions': {
         const topic = topicOf(event.positions.accountId);
         if (!topic) return;
         publishData(topic, event);
+        markLive(topic);
         topic.positions = event.positions;
         topic.snapshot = topic.latest;
         return;
@@ -575,6 +700,7 @@ export function createHub(options: HubOptions): Hub {
         const topic = topicOf(event.change.accountId);
         if (!topic) return;
         publishData(topic, event);
+        markLive(topic);
         // A change before any initial_positions cannot make a full picture; the next initial_positions will.
         if (topic.positions) topic.positions = mergePositions(topic.positions, event.change);
         topic.snapshot = null;
@@ -592,13 +718,13 @@ export function createHub(options: HubOptions): Hub {
     const { tokenId, accountId } = topic.topic as AccountTopic;
     const before = topic.streamEvents;
     topic.fetching = true;
-    const current = () => tokens.get(topic.token.tokenId) === topic.token && topic.token.topics.get(topic.key) === topic;
     Promise.resolve()
       .then(() => fetch(tokenId, accountId))
       .then(
         (portfolio) => {
           topic.fetching = false;
-          if (!current() || topic.streamEvents !== before || topic.state === 'failed') return;
+          if (!isCurrent(topic) || topic.streamEvents !== before || topic.state === 'failed') return;
+          topic.polled = JSON.stringify(portfolio);
           publishData(topic, { type: 'portfolio', portfolio });
         },
         () => {
@@ -632,12 +758,21 @@ export function createHub(options: HubOptions): Hub {
         snapshot: null,
         streamEvents: 0,
         fetching: false,
+        health: 'pending',
+        healthEvent: null,
+        confirmedAt: null,
+        polled: null,
       };
       token.topics.set(key, state);
       scheduleFlush(token);
-      if (topic.kind === 'portfolio') fetchPortfolio(state);
+      const accounts = isMarketTopic(topic) ? undefined : token[topic.kind];
+      if (accounts?.pollTimer !== undefined) poll(state, accounts);
+      else if (topic.kind === 'portfolio') fetchPortfolio(state);
+      if (accounts?.conn.state === 'reconnecting') markDown(state, accounts.conn.reason ?? undefined);
     }
     state.refs++;
+    // A waiting topic that one more person now watches may use the budget's reserve.
+    if (state.state === 'limit' && !state.viewers.has(viewerKey)) scheduleFlush(token);
     state.viewers.set(viewerKey, (state.viewers.get(viewerKey) ?? 0) + 1);
     return state;
   };
@@ -669,6 +804,7 @@ export function createHub(options: HubOptions): Hub {
   /** Snapshot for a new subscriber, or the replay/resync a resuming one needs. */
   const deliverInitial = (state: TopicState, onEvent: (event: HubEvent) => void, resumeFrom: SubscribeOptions['resumeFrom']) => {
     if (state.error) onEvent(state.error);
+    if (state.healthEvent) onEvent(state.healthEvent);
     if (resumeFrom && resumeFrom.epoch === epoch && resumeFrom.seq >= state.floor) {
       const n = state.history.length;
       for (let i = 0; i < n; i++) {
@@ -680,6 +816,14 @@ export function createHub(options: HubOptions): Hub {
     if (resumeFrom) onEvent({ kind: 'resync', topic: state.key, reason: resumeFrom.epoch !== epoch ? 'epoch' : 'gap' });
     const start = startingPoint(state);
     if (start) onEvent(start);
+  };
+
+  /** A viewer wants this topic now: an upstream of it waiting out a backoff tries again at once (page reloads after an outage). */
+  const probe = (state: TopicState) => {
+    if (!isMarketTopic(state.topic)) return state.token[state.topic.kind]?.conn.probe();
+    // A new market topic is assigned at the next flush, to any of the token's streams.
+    if (state.upstream) state.upstream.conn.probe();
+    else for (const upstream of state.token.market) upstream.conn.probe();
   };
 
   /** A topic one subscription holds, and how to leave its channel. */
@@ -733,6 +877,7 @@ export function createHub(options: HubOptions): Hub {
       const state = retain(token, key, topic, this.viewerKey);
       this.held.set(key, { state, unsubscribe: broker.subscribe(state.channel, this.onEvent) });
       deliverInitial(state, this.onEvent, resumeFrom);
+      probe(state);
     }
 
     private remove(key: string) {
@@ -797,7 +942,7 @@ export function createHub(options: HubOptions): Hub {
         upstreams.push({ stream: u.name, state: u.conn.state, subscriptions: u.openedWith.split(',').length, counted: 0, attempt: u.conn.attempt, reconnects: u.conn.reconnects, lastMessageAt: u.conn.lastMessageAt || null });
       }
       const topics: HubMetrics['tokens'][string]['topics'] = {};
-      for (const t of token.topics.values()) topics[t.key] = { viewers: t.viewers.size, subscriptions: t.refs, state: t.state };
+      for (const t of token.topics.values()) topics[t.key] = { viewers: t.viewers.size, subscriptions: t.refs, state: t.state, health: t.health };
       out[token.tokenId] = { viewers: token.subscriptions, upstreams, topics };
     }
     return { epoch, seq, reconnects, tokens: out };
@@ -816,8 +961,10 @@ export function createHub(options: HubOptions): Hub {
           u.conn.close();
         }
         for (const u of [token.portfolio, token.positions]) {
-          if (u?.graceTimer !== undefined) clock.clearTimeout(u.graceTimer);
-          u?.conn.close();
+          if (!u) continue;
+          if (u.graceTimer !== undefined) clock.clearTimeout(u.graceTimer);
+          stopPolling(u);
+          u.conn.close();
         }
         for (const t of token.topics.values()) if (t.retryTimer !== undefined) clock.clearTimeout(t.retryTimer);
       }

@@ -37,7 +37,8 @@ export interface HubErrorEvent {
   retrying: boolean;
 }
 
-export type UpstreamState = 'connecting' | 'live' | 'reconnecting' | 'closed';
+/** 'unavailable': the upstream refuses this stream (UNIMPLEMENTED, no rights); its topics are polled instead. */
+export type UpstreamState = 'connecting' | 'live' | 'reconnecting' | 'unavailable' | 'closed';
 
 export interface HubStatusEvent {
   kind: 'status';
@@ -50,7 +51,26 @@ export interface HubStatusEvent {
   retryInMs?: number;
   /** Epoch ms of the next try. */
   retryAt?: number;
-  /** A code, never server text: 'ended', 'ping_timeout', 'unavailable', 'token_invalid', … */
+  /** A code, never server text: 'ended', 'ping_timeout', 'unavailable', 'token_invalid', 'unimplemented', … */
+  reason?: string;
+}
+
+/**
+ * How a topic is served right now, apart from the browser's own connection: `live` (its stream is up and
+ * subscribed), `polling` (its stream is unavailable; the unary call is repeated every `pollMs`) or `down`
+ * (its stream is reconnecting, or polling fails): what the viewer holds is then as of `asOf`.
+ */
+export type TopicHealth = 'live' | 'polling' | 'down';
+
+export interface HubHealthEvent {
+  kind: 'health';
+  topic: string;
+  health: TopicHealth;
+  /** Down: epoch ms (server clock) until which the topic's value was known current; null if it never was. */
+  asOf?: number | null;
+  /** Polling: the interval. */
+  pollMs?: number;
+  /** Down or polling: why, as a code ('unimplemented', 'insufficient_rights', 'unavailable', 'ping_timeout', …). */
   reason?: string;
 }
 
@@ -61,4 +81,4 @@ export interface HubResyncEvent {
   reason: 'gap' | 'epoch' | 'unknown';
 }
 
-export type HubEvent = HubDataEvent | HubErrorEvent | HubStatusEvent | HubResyncEvent;
+export type HubEvent = HubDataEvent | HubErrorEvent | HubStatusEvent | HubResyncEvent | HubHealthEvent;

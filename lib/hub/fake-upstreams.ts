@@ -1,5 +1,5 @@
 // Test doubles for the hub's upstream factory: in-memory streams that record requests and take pushed events.
-import type { MarketDataEvent, PortfolioDto, PortfolioStreamEvent, PositionsStreamEvent, SubscriptionStatusName } from '@/lib/tinvest/dto';
+import type { MarketDataEvent, PortfolioDto, PortfolioStreamEvent, PositionsDto, PositionsStreamEvent, SubscriptionStatusName } from '@/lib/tinvest/dto';
 import type { MarketDataSubscription } from '@/lib/tinvest/market-data-stream';
 import type { HubUpstreams, MarketStreamLike } from './create-hub';
 
@@ -127,20 +127,22 @@ export interface FakeUpstreams extends HubUpstreams {
   positions: { tokenId: string; accountIds: string[]; stream: FakeStream<PositionsStreamEvent> }[];
   /** GetPortfolio calls (with `fetchPortfolio: true`), each answered by the test through resolve/reject. */
   fetches: PendingFetch[];
+  /** GetPositions calls (with `fetchPositions: true`), likewise. */
+  positionFetches: PendingFetch<PositionsDto>[];
   /** Streams not yet closed. */
   open(): FakeMarketStream[];
 }
 
-export interface PendingFetch {
+export interface PendingFetch<T = PortfolioDto> {
   tokenId: string;
   accountId: string;
-  resolve(portfolio: PortfolioDto): void;
+  resolve(answer: T): void;
   reject(error: unknown): void;
 }
 
-/** Upstreams that answer every subscription with `answer` (default: success); GetPortfolio only with `fetchPortfolio`. */
+/** Upstreams that answer every subscription with `answer` (default: success); GetPortfolio/GetPositions only when asked. */
 export function createFakeUpstreams(
-  options: { streamLimit?: number; answer?: ((instrumentId: string, s: MarketDataSubscription) => SubscriptionStatusName) | null; fetchPortfolio?: boolean } = {},
+  options: { streamLimit?: number; answer?: ((instrumentId: string, s: MarketDataSubscription) => SubscriptionStatusName) | null; fetchPortfolio?: boolean; fetchPositions?: boolean } = {},
 ): FakeUpstreams {
   const answer = options.answer === undefined ? () => 'success' as const : options.answer;
   const fakes: FakeUpstreams = {
@@ -148,6 +150,7 @@ export function createFakeUpstreams(
     portfolio: [],
     positions: [],
     fetches: [],
+    positionFetches: [],
     open: () => fakes.market.filter((s) => !s.closed),
     openMarketStream(tokenId) {
       const stream = new FakeMarketStream(tokenId, answer);
@@ -168,6 +171,9 @@ export function createFakeUpstreams(
   };
   if (options.fetchPortfolio) {
     fakes.fetchPortfolio = (tokenId, accountId) => new Promise<PortfolioDto>((resolve, reject) => fakes.fetches.push({ tokenId, accountId, resolve, reject }));
+  }
+  if (options.fetchPositions) {
+    fakes.fetchPositions = (tokenId, accountId) => new Promise<PositionsDto>((resolve, reject) => fakes.positionFetches.push({ tokenId, accountId, resolve, reject }));
   }
   return fakes;
 }

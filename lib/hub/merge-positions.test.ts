@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PositionsChangeDto, PositionsDto, SecurityBalanceDto } from '@/lib/tinvest/dto';
-import { mergePositions, nextTopicValue } from './merge-positions';
+import { mergePositions, nextTopicValue, positionsSignature } from './merge-positions';
 
 const money = (amount: string, currency = 'RUB') => ({ amount, currency });
 const balance = (instrumentUid: string, units: string, blocked = '0', positionUid = `p-${instrumentUid}`): SecurityBalanceDto => ({ instrumentUid, positionUid, figi: '', ticker: '', classCode: '', instrumentType: 'share', balance: units, blocked });
@@ -41,5 +41,17 @@ describe('nextTopicValue', () => {
     // A change with nothing to fold into stays what it is.
     const lone = { type: 'position' as const, change: change({ securities: [balance('s1', '1')] }) };
     expect(nextTopicValue(undefined, lone)).toBe(lone);
+  });
+});
+
+describe('positionsSignature', () => {
+  it('ignores order, zero cash and number spelling, and changes with any balance', () => {
+    const reordered: PositionsDto = { ...base, money: [money('100.000'), money('0', 'USD')].reverse(), securities: [...base.securities].reverse() };
+    expect(positionsSignature(reordered)).toBe(positionsSignature(base));
+    expect(positionsSignature({ ...base, money: [money('100')] })).toBe(positionsSignature(base));
+    const traded = mergePositions(base, change({ securities: [balance('s1', '30')] }));
+    expect(positionsSignature(traded)).not.toBe(positionsSignature(base));
+    expect(positionsSignature(mergePositions(base, change({ securities: [balance('s2', '3', '1')] })))).not.toBe(positionsSignature(base));
+    expect(positionsSignature(mergePositions(base, change({ money: [{ available: money('99'), blocked: money('5') }] })))).not.toBe(positionsSignature(base));
   });
 });

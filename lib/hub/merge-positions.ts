@@ -58,3 +58,14 @@ export function nextTopicValue(held: HubPayload | undefined, data: HubPayload): 
   }
   return data;
 }
+
+/**
+ * What a page rendered from positions, as a string that changes exactly when balances change (order and
+ * formatting aside): a page compares its first live snapshot against it, since a trade may land between
+ * the server's render and the stream's first event.
+ */
+export function positionsSignature(positions: PositionsDto): string {
+  const money = (list: MoneyDto[]) => list.filter((m) => !isZero(m.amount)).map((m) => `${m.currency}:${decimalToNanos(m.amount)}`).sort();
+  const balances = (list: SecurityBalanceDto[]) => list.map((b) => `${balanceKey(b)}:${decimalToNanos(b.balance || '0')}:${decimalToNanos(b.blocked || '0')}`).sort();
+  return JSON.stringify([money(positions.money), money(positions.blocked), balances(positions.securities), balances(positions.futures), balances(positions.options)]);
+}

@@ -15,6 +15,8 @@ export function tinvestUpstreams(
     openPositionsStream: async (tokenId, accountIds) => (await clientFor(tokenId)).positionsStream({ accountIds, withInitialPositions: true, pingDelayMs }),
     // PortfolioStream sends a portfolio only on change: GetPortfolio (the same PortfolioResponse) gives the first one.
     fetchPortfolio: async (tokenId, accountId) => (await clientFor(tokenId)).getPortfolio({ accountId }),
+    // Polled instead of PositionsStream when the server refuses that stream.
+    fetchPositions: async (tokenId, accountId) => (await clientFor(tokenId)).getPositions({ accountId }),
     streamLimitFor: options.streamLimitFor,
   };
 }

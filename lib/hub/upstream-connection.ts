@@ -1,5 +1,6 @@
 import 'server-only';
-// One upstream stream's life: open, read, watch for silence, and reconnect with full-jitter backoff.
+// One upstream stream's life: open, read, watch for silence, and reconnect with full-jitter backoff;
+// a stream the server does not offer (UNIMPLEMENTED, no rights) is 'unavailable' and only re-probed rarely.
 import { backoffDelay, type BackoffOptions } from './backoff';
 import type { Clock, TimerHandle } from './clock';
 import type { UpstreamState } from './dto';
@@ -29,14 +30,34 @@ export interface UpstreamConnectionOptions<S extends ClosableStream<E>, E> {
   silenceMs: number;
   /** A stream that lived this long before failing resets the attempt counter. */
   stableMs: number;
+  /** Errors that more retries will not fix soon wait up to this long. */
+  slowMs: number;
+  /**
+   * Whether a failure means "this server does not offer this stream to this token" (a reason code) rather
+   * than a fault; such a stream becomes 'unavailable' and is tried again after `unavailableRetryMs`.
+   */
+  refusal?(error: unknown): string | null;
+  unavailableRetryMs?: number;
+  /** probe() retries at most this often. Default 1 s. */
+  probeIntervalMs?: number;
 }
 
-/** Errors that more retries will not fix soon: these wait the longest backoff. */
-const FATAL_KINDS = new Set(['token_invalid', 'insufficient_rights']);
+/** Errors that more retries will not fix soon: these wait up to slowMs. */
+const SLOW_KINDS = new Set(['token_invalid', 'insufficient_rights', 'rate_limited', 'unimplemented']);
+
+/** grpc status UNIMPLEMENTED: the server has no such method (grpc-js is imported by lib/tinvest only). */
+const UNIMPLEMENTED = 12;
 
 export function reasonOf(error: unknown): string {
+  if ((error as { grpcCode?: unknown } | null)?.grpcCode === UNIMPLEMENTED) return 'unimplemented';
   const kind = (error as { kind?: unknown } | null)?.kind;
   return typeof kind === 'string' ? kind : 'error';
+}
+
+/** Refusals of a stream, not faults: the method is not implemented, or the token may not use it. */
+export function streamRefusalOf(error: unknown): string | null {
+  const reason = reasonOf(error);
+  return reason === 'unimplemented' || reason === 'insufficient_rights' ? reason : null;
 }
 
 /** A self-healing upstream: start() once, close() once; everything between is automatic. */
@@ -47,15 +68,20 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
   reconnects = 0;
   private generation = 0;
   private lastSeen = 0;
+  private lastAttemptAt = 0;
+  /** Why it last failed or was refused ('unavailable', 'unimplemented', …); null before any failure. */
+  reason: string | null = null;
 
   /** Epoch ms of the last message (data or ping) from the open stream; 0 before the first. */
   get lastMessageAt(): number {
     return this.live ? this.lastSeen : 0;
   }
+
   private openedAt = 0;
   private live = false;
   private closed = false;
   private retryTimer: TimerHandle | undefined;
+  private retryDueAt = 0;
   private watchdog: TimerHandle | undefined;
 
   constructor(private readonly o: UpstreamConnectionOptions<S, E>) {}
@@ -70,6 +96,23 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
     if (this.closed) return;
     this.stop();
     if (this.retryTimer !== undefined) this.o.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    void this.run();
+  }
+
+  /**
+   * Someone wants this stream now (a viewer joined): while it waits out a backoff, try at once instead, or
+   * probeIntervalMs after the last attempt if that was just now. Slow waits (bad token, rate limit) and
+   * 'unavailable' are left alone.
+   */
+  probe(): void {
+    if (this.closed || this.state !== 'reconnecting' || this.retryTimer === undefined) return;
+    if (this.reason !== null && SLOW_KINDS.has(this.reason)) return;
+    const soonest = this.lastAttemptAt + (this.o.probeIntervalMs ?? 1_000);
+    if (soonest >= this.retryDueAt) return;
+    const wait = soonest - this.o.clock.now();
+    if (wait > 0) return this.retryAfter(wait);
+    this.o.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     void this.run();
   }
@@ -95,11 +138,12 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
   private async run(): Promise<void> {
     const generation = ++this.generation;
     this.live = false;
+    this.lastAttemptAt = this.o.clock.now();
     let stream: S;
     try {
       stream = await this.o.open();
     } catch (error) {
-      if (generation === this.generation && !this.closed) this.fault(reasonOf(error));
+      if (generation === this.generation && !this.closed) this.fail(error);
       return;
     }
     if (generation !== this.generation || this.closed) {
@@ -123,8 +167,22 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
       }
       if (generation === this.generation && !this.closed) this.fault('ended');
     } catch (error) {
-      if (generation === this.generation && !this.closed) this.fault(reasonOf(error));
+      if (generation === this.generation && !this.closed) this.fail(error);
     }
+  }
+
+  private fail(error: unknown): void {
+    const refusal = this.o.refusal?.(error) ?? null;
+    if (refusal === null) return this.fault(reasonOf(error));
+    // Not a fault: the server does not offer this stream. Say so, and look again much later.
+    const now = this.o.clock.now();
+    const delay = this.o.unavailableRetryMs ?? 5 * 60_000;
+    this.stop();
+    this.attempt = 0;
+    this.reason = refusal;
+    this.state = 'unavailable';
+    this.o.onStatus({ state: 'unavailable', retryInMs: delay, retryAt: now + delay, reason: refusal });
+    this.retryAfter(delay);
   }
 
   // One timer per silence window, re-armed from lastSeen: no timer churn per message.
@@ -143,9 +201,18 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
     this.stop();
     this.attempt = stable ? 1 : this.attempt + 1;
     this.reconnects++;
-    const delay = FATAL_KINDS.has(reason) ? backoffDelay(Infinity, this.o.backoff, this.o.random) : backoffDelay(this.attempt, this.o.backoff, this.o.random);
+    const delay = SLOW_KINDS.has(reason)
+      ? backoffDelay(Infinity, { ...this.o.backoff, maxMs: Math.max(this.o.slowMs, this.o.backoff.maxMs) }, this.o.random)
+      : backoffDelay(this.attempt, this.o.backoff, this.o.random);
+    this.reason = reason;
     this.state = 'reconnecting';
     this.o.onStatus({ state: 'reconnecting', attempt: this.attempt, retryInMs: delay, retryAt: now + delay, reason });
+    this.retryAfter(delay);
+  }
+
+  private retryAfter(delay: number): void {
+    if (this.retryTimer !== undefined) this.o.clock.clearTimeout(this.retryTimer);
+    this.retryDueAt = this.o.clock.now() + delay;
     this.retryTimer = this.o.clock.setTimeout(() => {
       this.retryTimer = undefined;
       if (!this.closed) void this.run();

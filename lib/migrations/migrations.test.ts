@@ -81,7 +81,7 @@ describe('creating a migration', () => {
     expect(directory).toMatch(/20300102030405_add_drift_probe$/);
     expect(fs.readFileSync(path.join(directory!, 'migration.sql'), 'utf8')).toMatch(/CREATE TABLE "DriftProbe"/);
     expect(await createMigration('nothing_new', paths)).toBeNull();
-  });
+  }, 120_000); // Replays every migration twice through the wasm schema engine: slow on a busy 2-core machine.
 
   it('refuses names that are not lowercase identifiers', async () => {
     await expect(createMigration('Add Tokens!')).rejects.toThrow(/lowercase/);

@@ -14,3 +14,5 @@ export {
 } from './quotation';
 export { add, compare, isZero, multiply, multiplyByInteger, negate, subtract, sum, type RoundingMode } from './arithmetic';
 export { formatAmount, type AmountLocale, type FormatAmountOptions } from './format-amount';
+export { currencyDigits, formatMoney, formatPercentQuote, formatPrice, formatQuoted, formatQuotedText, quotedPrice } from './format-price';
+export { fractionDigits, moneyPriceDigits, moneyToQuote, priceUnitOf, quoteDigits, quoteToMoney, type PriceUnit, type PricedInstrument } from './instrument-price';

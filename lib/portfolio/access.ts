@@ -6,6 +6,7 @@ import type { Viewer } from '../auth/session';
 import { listTokens } from '../custody/list-tokens';
 import type { TokenDto } from '../custody/dto';
 import { AppError } from '../errors';
+import { rateLimitState } from '../tinvest';
 import type { AccountRefDto } from './dto';
 
 export type PortfolioViewer = Pick<Viewer, 'id' | 'email' | 'role'>;
@@ -35,6 +36,43 @@ export function accountRefs(token: TokenDto): AccountRefDto[] {
     closed: account.status === 'closed',
     accessLevel: account.accessLevel,
   }));
+}
+
+const ACCESS_RANK: Record<string, number> = { full_access: 0, read_only: 1, unspecified: 2, no_access: 3 };
+const STATUS_RANK: Partial<Record<TokenDto['status'], number>> = { active: 0, expiring: 1 };
+
+/**
+ * Every account the tokens reach, each with the tokens that reach it, best first: a token that can see
+ * the account (full, then read-only access), then an active one before one about to expire, then the
+ * one with most of `method`'s rate budget left; ties keep the tokens' order. Accounts keep the order
+ * in which the tokens first list them, so one account is one entry however many tokens reach it.
+ */
+export function accountCandidates(tokens: TokenDto[], method: string, now = Date.now()): AccountRefDto[][] {
+  const budgetLeft = (tokenId: string) => {
+    const state = rateLimitState({ id: tokenId }, method, now);
+    return state && state.limit > 0 ? state.remaining / state.limit : 1;
+  };
+  const byAccount = new Map<string, { ref: AccountRefDto; rank: number[] }[]>();
+  tokens.forEach((token, order) => {
+    for (const ref of accountRefs(token)) {
+      const rank = [ACCESS_RANK[ref.accessLevel] ?? 2, STATUS_RANK[token.status] ?? 2, -budgetLeft(token.id), order];
+      byAccount.set(ref.accountId, [...(byAccount.get(ref.accountId) ?? []), { ref, rank }]);
+    }
+  });
+  const before = (a: number[], b: number[]) => a.findIndex((x, i) => x !== b[i]);
+  return [...byAccount.values()].map((entries) =>
+    entries
+      .sort((a, b) => {
+        const i = before(a.rank, b.rank);
+        return i < 0 ? 0 : a.rank[i]! - b.rank[i]!;
+      })
+      .map((entry) => entry.ref),
+  );
+}
+
+/** One ref per account, through the best token for `method` (see accountCandidates). */
+export function bestAccountRefs(tokens: TokenDto[], method: string, now = Date.now()): AccountRefDto[] {
+  return accountCandidates(tokens, method, now).map((candidates) => candidates[0]!);
 }
 
 /** One account the viewer may read, with its token; a 404 otherwise (nothing is revealed). */

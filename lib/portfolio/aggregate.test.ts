@@ -1,6 +1,6 @@
 // Overview arithmetic: exact sums across accounts and currencies, percentages, allocations.
 import { describe, expect, it } from 'vitest';
-import { addDecimals, aggregatePortfolios, heldCurrency, multiplyDecimals, percentOf, roundDecimal } from './aggregate';
+import { addDecimals, aggregatePortfolios, apportion, heldCurrency, multiplyDecimals, percentOf, roundDecimal, UNATTRIBUTED } from './aggregate';
 import type { PortfolioDto } from './dto';
 
 const rub = (amount: string) => ({ amount, currency: 'RUB' });
@@ -90,10 +90,22 @@ describe('decimal helpers', () => {
     expect(roundDecimal('2.345')).toBe('2.35');
   });
 
-  it('reads the held currency off currency tickers', () => {
-    expect(heldCurrency(position({ ticker: 'USD000UTSTOM', instrumentType: 'currency', quantity: '1', currentPrice: rub('90') }))).toBe('USD');
+  it('takes the held currency from instrument data, then the ticker, and never guesses roubles from the price', () => {
+    const dollars = position({ ticker: 'USD000UTSTOM', instrumentType: 'currency', quantity: '1', currentPrice: rub('90') });
+    expect(heldCurrency(dollars)).toBe('USD');
+    expect(heldCurrency({ ...dollars, ticker: '' }, 'usd')).toBe('USD');
+    expect(heldCurrency({ ...dollars, ticker: '' })).toBeNull();
     expect(heldCurrency(position({ ticker: 'CNYRUB_TOM', instrumentType: 'currency', quantity: '1', currentPrice: rub('12') }))).toBe('CNY');
     expect(heldCurrency(position({ ticker: 'AAPL', instrumentType: 'share', quantity: '1', currentPrice: { amount: '1', currency: 'usd' } }))).toBe('USD');
+  });
+
+  it('apportions whole units by largest remainders, adding up to the target', () => {
+    // Thirds of 100: 33⅓ each; the one unit left goes to the first of the equal remainders.
+    expect(apportion([100n, 100n, 100n], 3n, 100n)).toEqual([34n, 33n, 33n]);
+    // Largest remainder wins: 0.6 + 0.4 + 2.0 = 3 → 1, 0, 2.
+    expect(apportion([6n, 4n, 20n], 10n, 3n)).toEqual([1n, 0n, 2n]);
+    // Shorts floor downwards: −0.5 + 1.5 = 1 → 0 + 1.
+    expect(apportion([-5n, 15n], 10n, 1n)).toEqual([0n, 1n]);
   });
 });
 
@@ -120,16 +132,64 @@ describe('aggregatePortfolios', () => {
   it('holds each currency in its own units with a rouble value', () => {
     expect(result.byCurrency).toEqual([
       // 2501 + 1000.2 + 1900 + 100.1 = 5501.3; the bond counts its accrued interest: 2 × 950 = 1900.
-      { currency: 'RUB', amount: '5501.3', rubValue: '5501.3' },
-      { currency: 'USD', amount: '100', rubValue: '9050' },
+      { currency: 'RUB', amount: '5501.3', rubValue: '5501.3', partlyUnpriced: false },
+      { currency: 'USD', amount: '100', rubValue: '9050', partlyUnpriced: false },
     ]);
+    // The positions explain the accounts' totals exactly.
+    expect(result.unattributed).toBe('0');
+  });
+
+  it('gives each account the rounded value and daily change the totals are made of', () => {
+    expect(Object.fromEntries(result.accounts)).toEqual({ 't:A': { value: '12551.2', dailyChange: '-12.3' }, 't:B': { value: '2000.1', dailyChange: '2.2' } });
+  });
+
+  it('counts dollars as dollars when the upstream leaves the ticker empty, using instrument data', () => {
+    const blank = portfolio('C', { portfolio: '10050', currencies: '10050' }, [
+      position({ ticker: '', instrumentType: 'currency', quantity: '1000', currentPrice: rub('1') }),
+      { ...position({ ticker: '', instrumentType: 'currency', quantity: '100', currentPrice: rub('90.5') }), instrumentUid: 'usd-uid' },
+    ]);
+    blank.positions[0]!.instrumentUid = 'rub-uid';
+    const named = aggregatePortfolios([{ key: 't:C', label: 'C', portfolio: blank, currencies: new Map([['rub-uid', 'RUB'], ['usd-uid', 'USD']]) }]);
+    expect(named.byCurrency.map((h) => [h.currency, h.amount, h.rubValue])).toEqual([
+      ['RUB', '1000', '1000'],
+      ['USD', '100', '9050'],
+    ]);
+    expect(named.allocation.byCurrency.map((s) => [s.key, s.percent])).toEqual([
+      ['USD', '90.05'],
+      ['RUB', '9.95'],
+    ]);
+    // Without instrument data the dollars are not roubles: their value is shown as not broken down.
+    const unnamed = aggregatePortfolios([{ key: 't:C', label: 'C', portfolio: blank }]);
+    expect(unnamed.byCurrency).toEqual([]);
+    expect(unnamed.unattributed).toBe('10050');
+    expect(unnamed.allocation.byCurrency).toEqual([{ key: UNATTRIBUTED, label: UNATTRIBUTED, value: '10050', percent: '100' }]);
+  });
+
+  it('shows what the positions do not explain as one line, so every section still adds up to the total', () => {
+    // T-Invest's total leaves out the bond's accrued interest (2 × 10), and a share has no price.
+    const odd = portfolio('D', { portfolio: '1980' }, [
+      position({ ticker: 'OFZ', instrumentType: 'bond', quantity: '2', currentPrice: rub('940'), currentNkd: rub('10') }),
+      position({ ticker: 'GAZP', instrumentType: 'share', quantity: '5', averagePrice: rub('150') }),
+      position({ ticker: 'RUB000UTSTOM', instrumentType: 'currency', quantity: '100', currentPrice: rub('1') }),
+    ]);
+    const result = aggregatePortfolios([{ key: 't:D', label: 'D', portfolio: odd }]);
+    expect(result.total).toBe('1980');
+    expect(result.unattributed).toBe('-20');
+    expect(result.allocation.byType.map((s) => [s.key, s.value])).toEqual([
+      ['bond', '1900'],
+      ['currency', '100'],
+      [UNATTRIBUTED, '-20'],
+    ]);
+    expect(result.byCurrency).toEqual([{ currency: 'RUB', amount: '2000', rubValue: '2000', partlyUnpriced: false }]);
   });
 
   it('allocates by type, currency and account, percentages of the whole', () => {
+    // 69.7553…, 17.1875…, 13.0572…: rounded half-up they would add up to 100.01; by largest
+    // remainders (floors 99.98, the two units left to .75 and .72) they add up to exactly 100.
     expect(result.allocation.byType).toEqual([
-      { key: 'currencies', label: 'currencies', value: '10150.3', percent: '69.76' },
-      { key: 'shares', label: 'shares', value: '2501', percent: '17.19' },
-      { key: 'bonds', label: 'bonds', value: '1900', percent: '13.06' },
+      { key: 'currency', label: 'currency', value: '10150.3', percent: '69.75' },
+      { key: 'share', label: 'share', value: '2501', percent: '17.19' },
+      { key: 'bond', label: 'bond', value: '1900', percent: '13.06' },
     ]);
     expect(result.allocation.byCurrency.map((s) => [s.key, s.value, s.percent])).toEqual([
       ['USD', '9050', '62.19'],

@@ -149,3 +149,28 @@ describe('createCachedCall', () => {
     expect(cache.size).toBe(1);
   });
 });
+
+describe('createCachedCall after an outage', () => {
+  it('does not hold callers on a call that hung: past joinWithinMs the next caller asks upstream afresh', async () => {
+    const time = clock();
+    const cache = createCachedCall({ joinWithinMs: 3000, now: time.now });
+    const hung = deferred<string>();
+    let calls = 0;
+    const first = cache.call('k', () => (calls++, hung.promise));
+    // Within the window callers share the pending call.
+    time.advance(2999);
+    const joined = cache.call('k', async () => (calls++, 'unused'));
+    await Promise.resolve();
+    expect(calls).toBe(1);
+    // The upstream is back: a caller now gets an answer at once instead of the hung call's failure.
+    time.advance(1);
+    expect(await cache.call('k', async () => (calls++, 'fresh'))).toMatchObject({ value: 'fresh', stale: false });
+    expect(calls).toBe(2);
+    // The hung call still ends (here in failure) for the callers that joined it, and does not disturb what came after.
+    hung.reject(new Error('deadline exceeded'));
+    await expect(first).rejects.toThrow('deadline exceeded');
+    await expect(joined).rejects.toThrow('deadline exceeded');
+    expect(await cache.call('k', async () => (calls++, 'later'))).toMatchObject({ value: 'fresh' });
+    expect(calls).toBe(2);
+  });
+});

@@ -1,7 +1,9 @@
 // Per-key request coalescing and a short cache for unary upstream calls. Concurrent identical
 // requests share one upstream call; answers live `ttlMs`; when the rate-limit budget runs low (or
 // the upstream says "rate limited") a recent answer is served marked stale, "as of" when it was
-// fetched. Failures are never cached. Pure (no I/O of its own), so it is unit-tested directly.
+// fetched. Failures are never cached, and neither is a hung call: a caller who finds one pending longer than
+// `joinWithinMs` asks upstream afresh, so recovery follows the upstream at once instead of waiting out the old
+// call's deadline. Pure (no I/O of its own), so it is unit-tested directly.
 import { AppError } from '../errors';
 
 export interface Cached<T> {
@@ -28,6 +30,8 @@ export interface CachedCallOptions {
   lowWatermark?: (limit: number) => number;
   /** Entries kept at most (oldest dropped first). Default 5000. */
   maxEntries?: number;
+  /** A pending call is shared only this long after it started; later callers start their own. Default 3000 ms. */
+  joinWithinMs?: number;
   /** Whether an error means "rate limited upstream". */
   isRateLimited?: (error: unknown) => boolean;
   now?: () => number;
@@ -41,6 +45,11 @@ export interface CallOptions {
 interface Entry {
   value: unknown;
   at: number;
+}
+
+interface Pending {
+  promise: Promise<Cached<unknown>>;
+  startedAt: number;
 }
 
 export interface CachedCall {
@@ -62,9 +71,10 @@ export function createCachedCall(options: CachedCallOptions = {}): CachedCall {
   const lowWatermark = options.lowWatermark ?? defaultLowWatermark;
   const maxEntries = options.maxEntries ?? 5000;
   const isRateLimited = options.isRateLimited ?? defaultIsRateLimited;
+  const joinWithinMs = options.joinWithinMs ?? 3000;
   const now = options.now ?? (() => Date.now());
   const entries = new Map<string, Entry>();
-  const inflight = new Map<string, Promise<Cached<unknown>>>();
+  const inflight = new Map<string, Pending>();
 
   const answer = <T>(entry: Entry, stale: boolean): Cached<T> => ({ value: entry.value as T, asOf: new Date(entry.at).toISOString(), stale });
 
@@ -79,7 +89,7 @@ export function createCachedCall(options: CachedCallOptions = {}): CachedCall {
     const entry = entries.get(key);
     if (entry && at - entry.at < ttlMs) return answer<T>(entry, false);
     const pending = inflight.get(key);
-    if (pending) return pending as Promise<Cached<T>>;
+    if (pending && at - pending.startedAt < joinWithinMs) return pending.promise as Promise<Cached<T>>;
 
     const usable = entry && at - entry.at < staleForMs ? entry : undefined;
     const budget = callOptions.budget?.();
@@ -95,8 +105,7 @@ export function createCachedCall(options: CachedCallOptions = {}): CachedCall {
       }
     }
 
-    // Started on a later tick, so `inflight` holds it before `finally` can run.
-    const started = Promise.resolve().then(async (): Promise<Cached<unknown>> => {
+    const fetchAndRemember = async (): Promise<Cached<unknown>> => {
       try {
         const value = await load();
         const fresh = { value, at: now() };
@@ -107,11 +116,14 @@ export function createCachedCall(options: CachedCallOptions = {}): CachedCall {
         if (isRateLimited(error) && fallback && now() - fallback.at < staleForMs) return answer(fallback, true);
         throw error;
       } finally {
-        inflight.delete(key);
+        // A newer call may have taken the slot (this one hung); leave it be.
+        if (inflight.get(key) === mine) inflight.delete(key);
       }
-    });
-    inflight.set(key, started);
-    return started as Promise<Cached<T>>;
+    };
+    // Started on a later tick, so `inflight` holds it before `finally` can run.
+    const mine: Pending = { promise: Promise.resolve().then(fetchAndRemember), startedAt: at };
+    inflight.set(key, mine);
+    return mine.promise as Promise<Cached<T>>;
   }
 
   return {

@@ -1,5 +1,6 @@
 // What lib/portfolio hands out: plain, serialisable shapes; amounts are exact decimal strings.
 import type { ErrorKey, ErrorValues } from '../i18n/messages';
+import type { PriceUnit } from '../money';
 import type {
   CandleIntervalName,
   HistoricCandleDto,
@@ -12,19 +13,25 @@ import type {
   TradingStatusDto,
 } from '../tinvest/dto';
 
-export type { CandleIntervalName, HistoricCandleDto, InstrumentDto, MoneyDto, OperationDto, OrderBookDto, PortfolioDto, PositionsDto, TradingStatusDto };
+export type { CandleIntervalName, HistoricCandleDto, InstrumentDto, MoneyDto, OperationDto, OrderBookDto, PortfolioDto, PositionsDto, PriceUnit, TradingStatusDto };
 
 /** Why data could not be shown, in a form the UI words for the viewer. */
 export type FailureKind = 'token_invalid' | 'token_paused' | 'token_retired' | 'no_grant' | 'no_trading' | 'rate_limited' | 'unavailable' | 'not_found' | 'invalid' | 'unknown';
 
 export interface FailureDto {
   kind: FailureKind;
-  /** The server's explanation in English; the UI leads with its own words for `kind`. */
+  /** Our explanation in English (never T-Bank's text); the UI leads with its own words for `kind`. */
   message: string;
   /** The same explanation as a catalogue key, which the page shows in the viewer's language. */
   messageKey: ErrorKey | null;
   values: ErrorValues | null;
+  /** Only for rate limits: when trying again may succeed. */
   retryAfterSeconds: number | null;
+  /** T-Bank's numeric code and tracking id, when T-Bank refused: safe to show, and what its support asks for. */
+  upstreamCode: string | null;
+  trackingId: string | null;
+  /** T-Bank's own words, scrubbed of secrets; only for owners and admins (others see the translated meaning). */
+  upstreamMessage: string | null;
 }
 
 /** When data was fetched; `stale` when served from cache because the request budget ran low. */
@@ -76,6 +83,8 @@ export interface CurrencyHoldingDto {
   amount: string;
   /** Rouble equivalent, null when no rate was available. */
   rubValue: string | null;
+  /** Part of `amount` had no price or rate, so `rubValue` covers only the rest. */
+  partlyUnpriced: boolean;
 }
 
 export interface UnusableTokenDto {
@@ -94,13 +103,18 @@ export interface OverviewDto {
   expectedYield: string;
   expectedYieldPercent: string | null;
   byCurrency: CurrencyHoldingDto[];
+  /** The part of `total` no position explains (no price, no rate, unknown currency), in roubles; '0' when none. */
+  unattributed: string;
   allocation: { byType: AllocationSliceDto[]; byCurrency: AllocationSliceDto[]; byAccount: AllocationSliceDto[] };
+  /** One row per account, through the best token that reaches it; values add up to `total`. */
   accounts: AccountSummaryDto[];
   unusableTokens: UnusableTokenDto[];
   /** Some accounts failed to load; totals cover the rest. */
   partial: boolean;
   /** The oldest "as of" among stale answers, when any were stale. */
   staleAsOf: string | null;
+  /** Set when no account could be read and none has a last known snapshot: nothing is totalled, so no total is shown. */
+  failure: FailureDto | null;
 }
 
 export interface PositionRowDto {
@@ -113,8 +127,13 @@ export interface PositionRowDto {
   /** Lots, when the lot size is known. */
   lots: string | null;
   lot: number | null;
+  /** Money per unit, as the portfolio reports it (bonds and futures included). */
   averagePrice: MoneyDto | null;
   currentPrice: MoneyDto | null;
+  /** How this instrument's market-data prices (live ticks: % of nominal, points) turn into money per unit. */
+  priceUnit: PriceUnit;
+  /** The account's own money held as a currency position (RUB000UTSTOM in a rouble account): no price, nothing ticks. */
+  cashLike: boolean;
   /** quantity × (current price + accrued interest). */
   value: MoneyDto | null;
   expectedYield: MoneyDto | null;
@@ -137,6 +156,8 @@ export interface AccountPortfolioDto {
   freshness: FreshnessDto;
   /** Live topics for this account. */
   topics: { portfolio: string; positions: string };
+  /** positionsSignature() of the positions this page was built from; null without them. */
+  positionsSignature: string | null;
 }
 
 export interface OperationsFilterDto {
@@ -170,6 +191,11 @@ export interface CandlesDto {
 export interface InstrumentViewDto {
   instrument: InstrumentDto;
   tokenId: string;
+  /** How market-data prices (last price, order book, candles) turn into money per unit. */
+  priceUnit: PriceUnit;
+  /** The last price as the exchange quotes it (bonds: % of nominal, futures: points). */
+  lastQuote: string | null;
+  /** The last price in money per unit; null when it cannot be converted. */
   lastPrice: MoneyDto | null;
   lastPriceAt: string | null;
   tradingStatus: TradingStatusDto | null;
@@ -194,8 +220,11 @@ export interface SandboxAccountDto {
 }
 
 export interface SandboxDto {
-  /** Sandbox tokens the viewer may use. */
-  tokens: { tokenId: string; label: string; tradingAllowed: boolean }[];
+  /**
+   * Sandbox tokens the viewer may use. canTrade: pay-ins and orders (not a viewer, policy allows
+   * trading); canOpen: opening accounts too (and the grant covers every account, or a manager).
+   */
+  tokens: { tokenId: string; label: string; tradingAllowed: boolean; canTrade: boolean; canOpen: boolean }[];
   tokenId: string | null;
   accounts: SandboxAccountDto[];
   /** Instruments offered for orders. */

@@ -4,7 +4,7 @@ import 'server-only';
 // of tripping the limit.
 import { tinvestFor } from '../custody/tinvest-for';
 import { AppError } from '../errors';
-import { rateLimitState } from '../tinvest';
+import { rateLimitState, type TinvestClient } from '../tinvest';
 import type { PortfolioViewer } from './access';
 import { csvLine } from '../csv';
 import { cursorQuery, resolveOperationsFilter } from './list-operations';
@@ -16,33 +16,38 @@ const RESERVE = 3;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The filtered operations of one account as a CSV stream; access is checked before it starts. */
+type Page = Awaited<ReturnType<TinvestClient['getOperationsByCursor']>>;
+
+/**
+ * The filtered operations of one account as a CSV stream. Access, the filter and the first page are
+ * settled before answering, so a refused filter or a failing upstream is an error response, never a
+ * 200 with an empty file; a later failure aborts the download instead of ending it as if complete.
+ */
 export async function exportOperationsCsv(viewer: PortfolioViewer, query: OperationsQuery): Promise<{ filename: string; stream: ReadableStream<Uint8Array> }> {
   const { filter } = await resolveOperationsFilter(viewer, { ...query, cursor: undefined });
   if (!filter) throw new AppError('not_found', 'You have no account whose operations you may read.', { messageKey: 'errors.portfolio.noOperationsAccount' });
   const client = await tinvestFor({ viewer }, filter.tokenId, { accountId: filter.accountId });
+  const fetchPage = async (cursor: string | undefined): Promise<Page> => {
+    const budget = rateLimitState({ id: filter.tokenId }, 'GetOperationsByCursor');
+    if (budget && budget.remaining <= RESERVE && budget.resetAt > Date.now()) await sleep(Math.min(budget.resetAt - Date.now(), 60_000));
+    return client.getOperationsByCursor(cursorQuery(filter, cursor, PAGE));
+  };
   const encoder = new TextEncoder();
-  let cursor: string | undefined;
-  let started = false;
-  let done = false;
+  let next: Page | null = await fetchPage(undefined);
   const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      // A BOM, so spreadsheet programs read the Cyrillic descriptions as UTF-8.
+      controller.enqueue(encoder.encode(`\uFEFF${csvLine(HEADER)}`));
+    },
     async pull(controller) {
-      if (!started) {
-        started = true;
-        // A BOM, so spreadsheet programs read the Cyrillic descriptions as UTF-8.
-        controller.enqueue(encoder.encode(`\uFEFF${csvLine(HEADER)}`));
-        return;
-      }
-      if (done) return controller.close();
-      const budget = rateLimitState({ id: filter.tokenId }, 'GetOperationsByCursor');
-      if (budget && budget.remaining <= RESERVE && budget.resetAt > Date.now()) await sleep(Math.min(budget.resetAt - Date.now(), 60_000));
-      const page = await client.getOperationsByCursor(cursorQuery(filter, cursor, PAGE));
+      if (!next) return controller.close();
+      const page: Page = next;
       const lines = page.items.map((o) =>
         csvLine([o.at, o.type, o.state, o.description, o.ticker, o.instrumentUid, o.quantity, o.price?.amount, o.price?.currency, o.payment?.amount, o.payment?.currency, o.commission?.amount, o.id, o.parentOperationId]),
       );
       controller.enqueue(encoder.encode(lines.join('')));
-      cursor = page.nextCursor ?? undefined;
-      done = !page.hasNext || !cursor;
+      const cursor = page.nextCursor ?? undefined;
+      next = page.hasNext && cursor ? await fetchPage(cursor) : null;
     },
   });
   return { filename: `operations-${filter.accountId}${filter.from ? `-from-${filter.from}` : ''}${filter.to ? `-to-${filter.to}` : ''}.csv`, stream };

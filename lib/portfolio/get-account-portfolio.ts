@@ -1,18 +1,19 @@
 import 'server-only';
 // The account page: positions with names, lots, prices, value and yield; blocked amounts; cash.
 import { formatTopic } from '../hub/topics';
-import { decimalToNanos, nanosToDecimal } from '../money';
+import { positionsSignature } from '../hub/merge-positions';
+import { decimalToNanos, nanosToDecimal, priceUnitOf } from '../money';
 import { divideRounded } from '../money/arithmetic';
 import { resolveAccount, type PortfolioViewer } from './access';
 import { multiplyDecimals, percentOf, positionValue, roundDecimal } from './aggregate';
 import type { AccountPortfolioDto, AccountRefDto, InstrumentDto, PortfolioDto, PositionRowDto, PositionsDto } from './dto';
+import { instrumentDetails } from './get-instrument';
 import { fetchPortfolio, fetchPositions } from './get-portfolio';
-import { upstream } from './upstream';
 
-/** Instrument reference data for a uid (name, lot), cached for an hour; null if unknown. */
-export async function instrumentInfo(viewer: PortfolioViewer, tokenId: string, uid: string): Promise<InstrumentDto | null> {
+/** Instrument reference data for a uid (name, lot, a bond's nominal, a future's increment value), cached for an hour; null if unknown. */
+export async function instrumentInfo(viewer: PortfolioViewer, tokenId: string, uid: string, kind?: string): Promise<InstrumentDto | null> {
   try {
-    return (await upstream(viewer, { tokenId, method: 'GetInstrumentBy', args: { uid }, run: (client) => client.getInstrumentBy('uid', uid) }, { reference: true })).value;
+    return await instrumentDetails(viewer, tokenId, uid, kind);
   } catch {
     // Names are a nicety: a position still shows by its ticker.
     return null;
@@ -31,16 +32,21 @@ export function toPositionRows(portfolio: PortfolioDto, positions: PositionsDto 
     const currency = (position.currentPrice?.currency ?? position.averagePrice?.currency ?? instrument?.currency ?? 'RUB').toUpperCase();
     const value = positionValue(position);
     const cost = position.averagePrice ? multiplyDecimals(position.quantity, position.averagePrice.amount) : null;
+    // Without the bond's own data its nominal is unknown: live quotes then show as percent only, never as money.
+    const priceUnit = priceUnitOf(instrument ?? { kind: position.instrumentType, minPriceIncrement: '0.01' });
     return {
       instrumentUid: position.instrumentUid,
-      name: instrument?.name || position.ticker,
-      ticker: position.ticker,
+      // Instrument data first (an upstream may leave a position's ticker empty); never a blank cell.
+      name: instrument?.name || position.ticker || instrument?.ticker || position.figi || position.instrumentUid,
+      ticker: position.ticker || instrument?.ticker || '',
       instrumentType: position.instrumentType,
       quantity: position.quantity,
       lot: instrument?.lot ?? null,
       lots: lotsOf(position.quantity, instrument?.lot ?? null),
       averagePrice: position.averagePrice,
       currentPrice: position.currentPrice,
+      priceUnit,
+      cashLike: position.instrumentType === 'currency' && !!instrument?.isoCurrency && instrument.isoCurrency === currency,
       value: value === null ? null : { amount: value, currency },
       expectedYield: { amount: position.expectedYield, currency },
       expectedYieldPercent: cost === null ? null : percentOf(position.expectedYield, cost),
@@ -65,8 +71,8 @@ export async function buildAccountPortfolio(
   portfolio: { value: PortfolioDto; asOf: string; stale: boolean },
   positions: PositionsDto | null,
 ): Promise<AccountPortfolioDto> {
-  const uids = [...new Set(portfolio.value.positions.map((position) => position.instrumentUid))];
-  const instruments = new Map(await Promise.all(uids.map(async (uid) => [uid, await instrumentInfo(viewer, account.tokenId, uid)] as const)));
+  const kinds = new Map(portfolio.value.positions.map((position) => [position.instrumentUid, position.instrumentType]));
+  const instruments = new Map(await Promise.all([...kinds].map(async ([uid, kind]) => [uid, await instrumentInfo(viewer, account.tokenId, uid, kind)] as const)));
   const p = portfolio.value;
   return {
     account,
@@ -81,6 +87,7 @@ export async function buildAccountPortfolio(
       portfolio: formatTopic({ kind: 'portfolio', tokenId: account.tokenId, accountId: account.accountId }),
       positions: formatTopic({ kind: 'positions', tokenId: account.tokenId, accountId: account.accountId }),
     },
+    positionsSignature: positions ? positionsSignature(positions) : null,
   };
 }
 

@@ -2,20 +2,34 @@ import 'server-only';
 // The instrument page: reference data (share, bond, ETF or currency), last price, trading
 // status, order book and the first chart interval, through one of the viewer's tokens.
 import { AppError } from '../errors';
+import { priceUnitOf, quoteToMoney } from '../money';
 import { marketDataToken, type PortfolioViewer } from './access';
 import type { CandleRange, InstrumentDto, InstrumentSearchResultDto, InstrumentViewDto } from './dto';
 import { fetchCandles } from './get-candles';
 import { upstream } from './upstream';
 
-const BY_KIND = { share: 'shareBy', bond: 'bondBy', etf: 'etfBy', currency: 'currencyBy' } as const;
+// The kind-specific answers carry what the generic one lacks: a bond's nominal, a future's increment value, a currency's ISO code.
+const BY_KIND = { share: 'shareBy', bond: 'bondBy', etf: 'etfBy', currency: 'currencyBy', futures: 'futureBy' } as const;
+
+/** Reference data for a uid, from the kind-specific call when the kind is known (a portfolio's instrumentType) or found out; null if T-Invest knows no such instrument. */
+export async function instrumentDetails(viewer: PortfolioViewer, tokenId: string, uid: string, knownKind?: string): Promise<InstrumentDto | null> {
+  const byKind = (kind: string) => BY_KIND[kind as keyof typeof BY_KIND] as (typeof BY_KIND)[keyof typeof BY_KIND] | undefined;
+  let generic: InstrumentDto | null = null;
+  let method = knownKind ? byKind(knownKind) : undefined;
+  if (!method) {
+    generic = (await upstream(viewer, { tokenId, method: 'GetInstrumentBy', args: { uid }, run: (client) => client.getInstrumentBy('uid', uid) }, { reference: true })).value;
+    method = generic ? byKind(generic.kind) : undefined;
+    if (!method) return generic;
+  }
+  const call = method;
+  const specific = await upstream(viewer, { tokenId, method: call[0]!.toUpperCase() + call.slice(1), args: { uid }, run: (client) => client[call]('uid', uid) }, { reference: true });
+  return specific.value ?? generic;
+}
 
 async function instrumentByUid(viewer: PortfolioViewer, tokenId: string, uid: string): Promise<InstrumentDto> {
-  const generic = (await upstream(viewer, { tokenId, method: 'GetInstrumentBy', args: { uid }, run: (client) => client.getInstrumentBy('uid', uid) }, { reference: true })).value;
-  if (!generic) throw new AppError('not_found', 'T-Invest knows no instrument with this id.', { messageKey: 'errors.portfolio.unknownInstrument' });
-  const method = BY_KIND[generic.kind as keyof typeof BY_KIND];
-  if (!method) return generic;
-  const specific = await upstream(viewer, { tokenId, method: method[0]!.toUpperCase() + method.slice(1), args: { uid }, run: (client) => client[method]('uid', uid) }, { reference: true });
-  return specific.value ?? generic;
+  const instrument = await instrumentDetails(viewer, tokenId, uid);
+  if (!instrument) throw new AppError('not_found', 'T-Invest knows no instrument with this id.', { messageKey: 'errors.portfolio.unknownInstrument' });
+  return instrument;
 }
 
 /** Everything the instrument page shows first, for a viewer with a market-data token. */
@@ -30,10 +44,14 @@ export async function getInstrument(viewer: PortfolioViewer, uid: string, option
     fetchCandles(viewer, token.id, uid, options.interval ?? '5m'),
   ]);
   const price = last.value[0];
+  const priceUnit = priceUnitOf(instrument);
+  const lastPrice = price ? quoteToMoney(price.price, priceUnit) : null;
   return {
     instrument,
     tokenId: token.id,
-    lastPrice: price ? { amount: price.price, currency: instrument.currency } : null,
+    priceUnit,
+    lastQuote: price?.price ?? null,
+    lastPrice: lastPrice === null ? null : { amount: lastPrice, currency: instrument.currency },
     lastPriceAt: price?.at ?? null,
     tradingStatus: status?.value ?? null,
     orderBook: book?.value ?? null,

@@ -1,14 +1,14 @@
 import 'server-only';
 // Operations history: GetOperationsByCursor for one account the viewer may read, with filters.
-import { accountRefs, listViewerTokens, resolveAccount, USABLE, type PortfolioViewer } from './access';
+import { bestAccountRefs, listViewerTokens, resolveAccount, USABLE, type PortfolioViewer } from './access';
 import type { AccountRefDto, OperationsFilterDto, OperationsPageDto } from './dto';
 import { operationsQuerySchema, type OperationsQuery } from './schema';
 import { upstream } from './upstream';
 
-/** Accounts whose operations the viewer may read (closed ones too: they have history). */
+/** Accounts whose operations the viewer may read (closed ones too: they have history), each once, through its best token. */
 export async function operationAccounts(viewer: PortfolioViewer): Promise<AccountRefDto[]> {
   const tokens = (await listViewerTokens(viewer)).filter((token) => USABLE.has(token.status) && token.allowedClasses.includes('operations'));
-  return tokens.flatMap(accountRefs).filter((account) => account.accessLevel !== 'no_access');
+  return bestAccountRefs(tokens, 'GetOperationsByCursor').filter((account) => account.accessLevel !== 'no_access');
 }
 
 /** The upstream query for a filter: dates are whole days, `to` inclusive (UTC). */
@@ -31,9 +31,12 @@ export async function resolveOperationsFilter(viewer: PortfolioViewer, query: Op
   const [token, account] = q.acct ? q.acct.split(':') : [q.token, q.account];
   const chosen = token && account ? { tokenId: token, accountId: account } : accounts.find((account) => !account.closed) ?? accounts[0];
   if (!chosen) return { accounts, filter: null, limit: q.limit };
-  await resolveAccount(viewer, chosen.tokenId, chosen.accountId);
+  const { account: named } = await resolveAccount(viewer, chosen.tokenId, chosen.accountId);
+  // A link may name another token that reaches the account: the picker then shows that one, still once.
+  const listed = accounts.map((account) => (account.accountId === named.accountId ? named : account));
+  if (!listed.includes(named)) listed.push(named);
   const filter = { tokenId: chosen.tokenId, accountId: chosen.accountId, types: q.type ?? [], from: q.from ?? null, to: q.to ?? null, instrument: q.instrument ?? null };
-  return { accounts, filter, cursor: q.cursor, limit: q.limit };
+  return { accounts: listed, filter, cursor: q.cursor, limit: q.limit };
 }
 
 /** One page of an account's operations, newest first. */

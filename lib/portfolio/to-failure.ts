@@ -1,7 +1,11 @@
 import 'server-only';
 // Errors → what a page can say about them: the token was rejected, no grant, rate limited, down.
+// T-Bank's own words reach owners and admins only; everyone sees the translated meaning and code.
+import { can } from '../auth/permissions';
 import { AppError } from '../errors';
+import { redactSecrets } from '../redact-secrets';
 import { isTinvestError } from '../tinvest';
+import type { PortfolioViewer } from './access';
 import type { FailureDto, FailureKind } from './dto';
 
 function kindOf(error: unknown): FailureKind {
@@ -27,19 +31,36 @@ function kindOf(error: unknown): FailureKind {
   return 'unknown';
 }
 
-/** A failure a page can show; unexpected errors are rethrown to the error boundary. */
-export function toFailure(error: unknown): FailureDto {
+/** Owners and admins manage the tokens, so they may read what T-Bank said verbatim. */
+function seesUpstreamText(viewer: PortfolioViewer | undefined): boolean {
+  return Boolean(viewer && can(viewer.role, 'tokens.create'));
+}
+
+/** A failure a page can show to `viewer`; unexpected errors are rethrown to the error boundary. */
+export function toFailure(error: unknown, viewer?: PortfolioViewer): FailureDto {
   if (!(error instanceof AppError)) throw error;
-  return { kind: kindOf(error), message: error.message, messageKey: error.messageKey ?? null, values: error.values ?? null, retryAfterSeconds: error.retryAfterSeconds ?? null };
+  const kind = kindOf(error);
+  const upstream = error.upstream;
+  return {
+    kind,
+    message: redactSecrets(error.message),
+    messageKey: error.messageKey ?? null,
+    values: error.values ?? null,
+    // A permanent refusal is not made to look temporary by a retry countdown.
+    retryAfterSeconds: kind === 'rate_limited' ? (error.retryAfterSeconds ?? null) : null,
+    upstreamCode: upstream?.code ?? null,
+    trackingId: upstream?.trackingId ?? null,
+    upstreamMessage: upstream?.serverMessage && seesUpstreamText(viewer) ? redactSecrets(upstream.serverMessage) : null,
+  };
 }
 
 export type Settled<T> = { data: T; failure: null } | { data: null; failure: FailureDto };
 
-/** Runs a load; an expected failure becomes data for the page instead of an error page. */
-export async function settle<T>(load: Promise<T>): Promise<Settled<T>> {
+/** Runs a load; an expected failure becomes data for `viewer`'s page instead of an error page. */
+export async function settle<T>(load: Promise<T>, viewer?: PortfolioViewer): Promise<Settled<T>> {
   try {
     return { data: await load, failure: null };
   } catch (error) {
-    return { data: null, failure: toFailure(error) };
+    return { data: null, failure: toFailure(error, viewer) };
   }
 }

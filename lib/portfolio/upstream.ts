@@ -1,8 +1,9 @@
 import 'server-only';
-// Unary T-Invest calls for the portfolio pages: authorized by tinvestFor, coalesced and briefly
-// cached per token (one shared cache per process), and served from cache marked "as of" when the
-// token's request budget runs low. Callers check the viewer's access first (access.ts).
-import { tinvestFor } from '../custody/tinvest-for';
+// Unary T-Invest calls for the portfolio pages: coalesced and briefly cached per token (one shared
+// cache per process), and served from cache marked "as of" when the token's request budget runs low.
+// The cache is shared, so the viewer's grant is checked on every read, hit or miss, and account
+// lists are cut to the grant after the cache: no cached answer reaches a narrower grant.
+import { ACCOUNT_LIST_RPCS, accountsNamedBy, authorizeViewerRead, onlyGrantedAccounts, tinvestFor } from '../custody/tinvest-for';
 import { isTinvestError, rateLimitState, type TinvestClient } from '../tinvest';
 import { createCachedCall, type Cached, type CachedCall } from './cached-call';
 import type { PortfolioViewer } from './access';
@@ -39,7 +40,7 @@ function stable(value: unknown): string {
 
 export interface UpstreamCall<T> {
   tokenId: string;
-  /** The account the call names, checked against the grant by tinvestFor. */
+  /** The account the call names (besides any `accountId`/`accountIds` in args), checked against the grant on every read. */
   accountId?: string;
   /** RPC name, e.g. GetPortfolio: the cache key and rate-limit group. */
   method: string;
@@ -47,12 +48,17 @@ export interface UpstreamCall<T> {
   run: (client: TinvestClient) => Promise<T>;
 }
 
-/** A cached, coalesced read through tinvestFor. */
-export function upstream<T>(viewer: PortfolioViewer, call: UpstreamCall<T>, options: { reference?: boolean } = {}): Promise<Cached<T>> {
-  const key = `${call.tokenId}|${call.method}|${stable(call.args)}`;
-  return (options.reference ? referenceCache() : portfolioCache()).call(key, async () => call.run(await tinvestFor({ viewer }, call.tokenId, { accountId: call.accountId })), {
+/** A cached, coalesced read through tinvestFor, authorized for this viewer whether or not the cache answers. */
+export async function upstream<T>(viewer: PortfolioViewer, call: UpstreamCall<T>, options: { reference?: boolean } = {}): Promise<Cached<T>> {
+  const named = [...new Set([...(call.accountId ? [call.accountId] : []), ...accountsNamedBy(call.args)])];
+  const scope = await authorizeViewerRead(viewer, call.tokenId, { method: call.method, accountIds: named });
+  const lists = ACCOUNT_LIST_RPCS.has(call.method);
+  // tinvestFor cuts a list to the loader's grant, so lists are cached per scope: a narrow list never reaches a wider grant either.
+  const key = `${call.tokenId}|${call.method}|${stable(call.args)}${lists ? `|${scope.accountIds ? [...scope.accountIds].sort().join(',') : '*'}` : ''}`;
+  const cached = await (options.reference ? referenceCache() : portfolioCache()).call(key, async () => call.run(await tinvestFor({ viewer }, call.tokenId, { accountId: call.accountId })), {
     budget: () => rateLimitState({ id: call.tokenId }, call.method),
   });
+  return lists ? { ...cached, value: onlyGrantedAccounts(cached.value, scope.accountIds) } : cached;
 }
 
 /** An uncached write (sandbox orders, pay-ins); afterwards the token's cached reads are dropped. */

@@ -2,13 +2,13 @@
 // A plain node:http server in front of Next leaves room for endpoints that must bypass the
 // route-handler stack (the SSE fan-out) while sharing the same process and database.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import http from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { closePglite, databaseTarget, describeTarget } from '../db/connect';
 import { env, EnvError, exportForLibraries, type Env } from '../env';
 import { applyMigrations } from '../migrations/migrations';
 import { allowServerOnlyImports } from './allow-server-only';
+import { scrubConsole } from './scrub-console';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -70,9 +70,22 @@ async function startDemoEmulator(config: Env) {
   return emulator;
 }
 
+/** Demo mode: the T-API emulator runs beside the app too, and H2H tokens for "production" and "sandbox" call it. */
+async function startDemoTapiEmulator(config: Env) {
+  const { startTapiEmulator } = await import('../../emulator/tapi/index');
+  const { registerDemoTapi } = await import('../custody/tapi-endpoint');
+  // The CA stays in the data folder, so client certificates deposited in an earlier run still verify.
+  const emulator = await startTapiEmulator({ host: '127.0.0.1', certificates: { dir: path.join(config.dataDir, 'tapi-emulator-ca') } });
+  registerDemoTapi({ baseUrl: emulator.baseUrl, securedBaseUrl: emulator.securedBaseUrl, sandboxBaseUrl: emulator.sandboxBaseUrl, caPem: emulator.caPem });
+  console.log(`T-API emulator: ${emulator.baseUrl}, sandbox ${emulator.sandboxBaseUrl}, secured (mTLS) ${emulator.securedBaseUrl}, admin ${emulator.adminUrl}`);
+  // Values stay out of the log: they are in emulator/tapi/default-scenario.ts.
+  console.log(`Demo T-API tokens: ${emulator.scenario.tokens.map((token) => token.label).join(', ')}`);
+  return emulator;
+}
+
 /** Demo mode, fresh data folder only: the demo owner and the emulator's demo tokens. */
-async function seedDemoData(tokens: { label: string; kind: string; value: string }[]) {
-  const { seedDemo } = await import('../demo/seed-demo');
+async function seedDemoData(tokens: { label: string; kind: string; value: string }[], tapi: import('../demo/seed-demo').DemoTapiSource | null) {
+  const { demoTapiTokens, seedDemo } = await import('../demo/seed-demo');
   const wanted: Record<string, { purpose: string; endpoint: 'production' | 'sandbox' }> = {
     readonly: { purpose: 'Watching portfolios and prices (demo)', endpoint: 'production' },
     'full-access': { purpose: 'Everything, trading off until an owner turns it on (demo)', endpoint: 'production' },
@@ -83,7 +96,7 @@ async function seedDemoData(tokens: { label: string; kind: string; value: string
   const chosen = tokens.filter((t) => wanted[t.kind] && !/revoked|expired|other/.test(t.label));
   const seen = new Set<string>();
   const deposit = chosen.filter((t) => !seen.has(t.kind) && seen.add(t.kind)).map((t) => ({ label: t.label, value: t.value, ...wanted[t.kind]! }));
-  return seedDemo(deposit);
+  return seedDemo(deposit, tapi ? demoTapiTokens(tapi) : []);
 }
 
 function printDemoWelcome(url: string, demo: { email: string; password: string; tokens: { label: string; outcome: string }[] }) {
@@ -93,7 +106,28 @@ function printDemoWelcome(url: string, demo: { email: string; password: string; 
   console.log(`${line}\n`);
 }
 
+/** Demo mode on a data folder seeded before: the password was shown then, so say how to set a new one. */
+function printDemoReturning(url: string, ownerEmail: string, dataDir: string) {
+  console.log(
+    `\nStrongroom demo: ${url}, on the data folder ${dataDir} from an earlier run.\n` +
+      `  Sign in as ${ownerEmail}; forgot the password? Stop the server and run npm run user -- reset-password ${ownerEmail}\n` +
+      `  To start afresh, stop the server, delete ${dataDir} and run npm run demo again.\n`,
+  );
+}
+
+/** Fresh install: the one-time code that claims /setup, in the log only (whoever reads the log runs the server). */
+async function announceSetupCode(url: string) {
+  const { needsSetup } = await import('../setup/needs-setup');
+  if (!(await needsSetup())) return;
+  const { issueSetupCode } = await import('../setup/setup-code');
+  const issued = issueSetupCode();
+  const line = '='.repeat(64);
+  const code = issued.fromEnv ? 'the value of STRONGROOM_SETUP_CODE' : issued.code;
+  console.log(`\n${line}\n  No owner yet. Open ${url}/setup and enter\n  Setup code   ${code}\n  (it stops working once the owner exists)\n${line}\n`);
+}
+
 async function main(): Promise<void> {
+  scrubConsole();
   const dev = process.argv.includes('--dev');
   const config = loadEnv();
   exportForLibraries(config);
@@ -109,36 +143,22 @@ async function main(): Promise<void> {
   await checkTinvestTrust(config);
 
   const emulator = config.STRONGROOM_DEMO ? await startDemoEmulator(config) : null;
-  const demo = emulator ? await seedDemoData(emulator.scenario.tokens) : null;
+  const tapiEmulator = config.STRONGROOM_DEMO ? await startDemoTapiEmulator(config) : null;
+  const demo = emulator ? await seedDemoData(emulator.scenario.tokens, tapiEmulator) : null;
 
   const app = next({ dev, dir: ROOT, hostname: config.HOST, port: config.PORT });
   await app.prepare();
-  const handle = app.getRequestHandler();
-  // The SSE fast path: /api/stream is answered here, below Next's route-handler stack, by the same
-  // function the route handler calls (same session check, same grant check per topic).
-  const { serveLiveStream, STREAM_PATH } = await import('../http/live-stream');
-  const { stampClientAddress } = await import('../auth/client-address');
-  const server = http.createServer((request, response) => {
-    // Next's requests carry no socket: the audit log learns the client's address from this header.
-    stampClientAddress(request);
-    const url = request.url ?? '/';
-    if (request.method === 'GET' && (url === STREAM_PATH || url.startsWith(`${STREAM_PATH}?`))) {
-      serveLiveStream(request, response).catch((error: unknown) => {
-        console.error(error);
-        if (!response.headersSent) response.writeHead(500);
-        response.end();
-      });
-      return;
-    }
-    void handle(request, response);
-  });
-  server.keepAliveTimeout = 65_000;
+  // Issued before the port opens, so no request can find setup without its code.
+  await announceSetupCode(config.publicUrl);
+  const { createServer } = await import('./create-server');
+  const server = createServer({ publicUrl: config.publicUrl, port: config.PORT, allowLoopback: dev || config.STRONGROOM_DEMO }, app.getRequestHandler());
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
   console.log(`Strongroom is running at ${config.publicUrl}`);
   if (demo) printDemoWelcome(config.publicUrl, demo);
+  else if (config.STRONGROOM_DEMO) printDemoReturning(config.publicUrl, (await import('../demo/seed-demo')).DEMO_OWNER_EMAIL, config.dataDir);
 
   const { startTokenHealthChecks } = await import('../custody/health');
   const { flushTokenUsage } = await import('../custody/record-usage');
@@ -154,6 +174,7 @@ async function main(): Promise<void> {
     await flushTokenUsage().catch(() => {});
     await app.close().catch(() => {});
     await emulator?.close();
+    await tapiEmulator?.close();
     await closePglite();
     process.exit(0);
   };

@@ -5,6 +5,7 @@ import { streamLimitOf } from '../custody/stream-access';
 import { tinvestFor } from '../custody/tinvest-for';
 import { env } from '../env';
 import { createHub, tinvestUpstreams, type Hub } from '../hub';
+import { PORTFOLIO_CACHE_TTL_MS } from '../portfolio/upstream';
 
 const globalForHub = globalThis as unknown as { strongroomHub?: Hub; strongroomStreamLimits?: Map<string, number> };
 
@@ -21,6 +22,8 @@ export function streamHub(): Hub {
       return upstreams.openMarketStream(tokenId);
     },
     graceMs: env().STREAM_GRACE_SECONDS * 1000,
+    // Account topics whose stream the server refuses are polled as often as the pages' cache renews.
+    pollMs: PORTFOLIO_CACHE_TTL_MS,
   });
   return globalForHub.strongroomHub;
 }

@@ -13,6 +13,10 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': 32 * 1024 * 1024,
   'grpc.max_send_message_length': 4 * 1024 * 1024,
   'grpc.enable_retries': 0,
+  // grpc-js backs a lost connection off up to 120 s by default; the hub promises live data within
+  // seconds of an outage ending (its own retries cap at 5 s), so the channel must not sleep longer.
+  'grpc.initial_reconnect_backoff_ms': 500,
+  'grpc.max_reconnect_backoff_ms': 5_000,
 };
 
 const channels = new Map<string, grpc.Client>();

@@ -228,6 +228,10 @@ export function createTinvestClient(options: TinvestClientOptions) {
       const r = await unary(InstrumentsService.method.currencyBy, instrumentBy(idType, id, classCode), call);
       return r.instrument ? map.toInstrumentDto(r.instrument, 'currency') : null;
     },
+    futureBy: async (idType: InstrumentIdKind, id: string, classCode?: string, call?: CallOptions) => {
+      const r = await unary(InstrumentsService.method.futureBy, instrumentBy(idType, id, classCode), call);
+      return r.instrument ? map.toInstrumentDto(r.instrument, 'futures') : null;
+    },
     shares: async (q: { all?: boolean } = {}, call?: CallOptions) => (await unary(InstrumentsService.method.shares, listQuery(q.all), call)).instruments.map((i) => map.toInstrumentDto(i, 'share')),
     bonds: async (q: { all?: boolean } = {}, call?: CallOptions) => (await unary(InstrumentsService.method.bonds, listQuery(q.all), call)).instruments.map((i) => map.toInstrumentDto(i, 'bond')),
     etfs: async (q: { all?: boolean } = {}, call?: CallOptions) => (await unary(InstrumentsService.method.etfs, listQuery(q.all), call)).instruments.map((i) => map.toInstrumentDto(i, 'etf')),

@@ -10,6 +10,7 @@ const DOCUMENTED_MINIMUM_MS: Record<string, number> = {
   BondBy: 300,
   EtfBy: 300,
   CurrencyBy: 300,
+  FutureBy: 300,
   GetInfo: 1000,
   GetPositions: 1000,
   GetWithdrawLimits: 1000,

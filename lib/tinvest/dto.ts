@@ -193,6 +193,10 @@ export interface InstrumentDto {
   forQualifiedInvestors: boolean;
   /** Bonds, shares, currencies. */
   nominal: MoneyDto | null;
+  /** For a currency: the ISO code it holds (`USD`), from iso_currency_name; null otherwise. */
+  isoCurrency: string | null;
+  /** Futures: money per min price increment (prices are in points); null otherwise. */
+  minPriceIncrementAmount: Decimal | null;
   bond: { maturityDate: IsoTime | null; couponsPerYear: number; accruedInterest: MoneyDto | null; floatingCoupon: boolean; amortization: boolean } | null;
 }
 

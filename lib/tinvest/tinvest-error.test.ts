@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@/lib/errors';
-import { scrub, TinvestError, tlsFailureOf, toTinvestError } from './tinvest-error';
+import { errorMessage } from '@/lib/i18n/translate-error';
+import { scrub, TINVEST_CODE_KEYS, TinvestError, tlsFailureOf, toTinvestError } from './tinvest-error';
 
 const TOKEN = 't.SECRETsecretSECRETsecret_0123456789abcdef';
 
@@ -47,8 +48,10 @@ describe('toTinvestError', () => {
   it('carries reset seconds for 80002 and into retryAfterSeconds', () => {
     const error = toTinvestError(serviceError(status.RESOURCE_EXHAUSTED, '80002', { message: 'request limit exceeded', 'x-ratelimit-reset': '17', 'x-tracking-id': 't1' }));
     expect(error).toMatchObject({ kind: 'rate_limited', apiCode: '80002', resetSeconds: 17, retryAfterSeconds: 17, status: 429, trackingId: 't1' });
-    expect(error.message).toContain('request limit exceeded');
+    expect(error.serverMessage).toBe('request limit exceeded');
     expect(error.message).toContain('80002');
+    expect(error.messageKey).toBe('errors.tinvest.code.80002');
+    expect(error.values).toMatchObject({ code: '80002', trackingId: 't1', seconds: 17 });
     // Rate limits without details or message still classify.
     expect(toTinvestError(serviceError(status.RESOURCE_EXHAUSTED, '')).kind).toBe('rate_limited');
   });
@@ -66,8 +69,47 @@ describe('toTinvestError', () => {
   });
 
   it('scrubs token-shaped strings it was not told about', () => {
-    expect(scrub('oops t.AAAAAAAAAAAAAAAAAAAAAAAAAAAAA end')).toBe('oops [token] end');
-    expect(scrub('authorization: Bearer abc.def')).toBe('authorization: [token]');
+    expect(scrub('oops t.AAAAAAAAAAAAAAAAAAAAAAAAAAAAA end')).toBe('oops [redacted] end');
+    expect(scrub('authorization: Bearer abc.def.ghi')).toBe('authorization: Bearer [redacted]');
+    expect(scrub('paste it without the «Bearer ».')).toBe('paste it without the «Bearer ».');
+  });
+
+  it('scrubs the token echoed without "t.", URL-encoded, spaced, as bearer= or base64', () => {
+    const core = TOKEN.slice(2);
+    const echoes = [core, encodeURIComponent(TOKEN).replace(/[a-z]/g, (c) => `%${c.charCodeAt(0).toString(16)}`), core.replace(/(.{7})/g, '$1 '), `bearer=${core}`, Buffer.from(`x${TOKEN}`).toString('base64'), Buffer.from(`xy${core}`).toString('base64url')];
+    for (const echo of echoes) {
+      const error = toTinvestError(serviceError(status.UNAUTHENTICATED, '40003', { message: `server-echo: ${echo}` }), { token: TOKEN });
+      expect(error.serverMessage, echo).not.toContain(echo);
+      expect(error.serverMessage, echo).toContain('[redacted]');
+      expect(error.message).not.toContain("server-echo");
+    }
+  });
+
+  it('keeps the server text out of the message, which names the code, its meaning and the tracking id', () => {
+    const error = toTinvestError(serviceError(status.INVALID_ARGUMENT, '30052', { message: 'instrument forbidden for trading by API', 'x-tracking-id': 'tr-1' }));
+    expect(error.message).not.toContain('forbidden for trading');
+    expect(error.message).toContain('code 30052');
+    expect(error.message).toContain('tracking id tr-1');
+    expect(error.messageKey).toBe('errors.tinvest.code.30052');
+    expect(toTinvestError(serviceError(status.INVALID_ARGUMENT, '39999')).messageKey).toBe('errors.tinvest.kind.invalid_argument');
+  });
+
+  it('offers a retry time only for rate limits, though every answer carries x-ratelimit-reset', () => {
+    const rejected = toTinvestError(serviceError(status.UNAUTHENTICATED, '40003', { 'x-ratelimit-reset': '55' }));
+    expect(rejected.resetSeconds).toBe(55);
+    expect(rejected.retryAfterSeconds).toBeUndefined();
+    expect(toTinvestError(serviceError(status.RESOURCE_EXHAUSTED, '80002', { 'x-ratelimit-reset': '55' })).retryAfterSeconds).toBe(55);
+  });
+
+  it.each(TINVEST_CODE_KEYS.map((code) => [code]))('explains code %s in English and Russian, with the code and what to do', (code) => {
+    const error = new TinvestError({ kind: 'invalid_argument', grpcCode: 3, apiCode: code, trackingId: 'tr-9' });
+    const en = errorMessage(error, 'en');
+    const ru = errorMessage(error, 'ru');
+    expect(en).not.toBe(ru);
+    for (const text of [en, ru]) {
+      expect(text).toContain(code);
+      expect(text).not.toMatch(/\{|errors\.tinvest/);
+    }
   });
 
   it('wraps non-gRPC failures without their text', () => {
@@ -104,7 +146,8 @@ describe('TLS failures', () => {
   it('leaves server-sent UNAVAILABLE alone, and scrubs TLS texts too', () => {
     const served = toTinvestError(serviceError(status.UNAVAILABLE, 'unable to verify the first certificate', { message: 'upstream says so' }));
     expect(served.tls).toBeUndefined();
-    expect(served.message).toBe('T-Invest: upstream says so');
+    expect(served.serverMessage).toBe('upstream says so');
+    expect(served.message).toBe('T-Invest is unreachable right now.');
     const leaky = toTinvestError(serviceError(status.UNAVAILABLE, wrap(`Error: self-signed certificate ${TOKEN}`)), { token: TOKEN });
     expect(leaky.tls).toBe('untrusted');
     expect(inspect(leaky)).not.toContain(TOKEN);

@@ -3,6 +3,8 @@ import 'server-only';
 import { inspect } from 'node:util';
 import { status as Status, type Metadata, type ServiceError } from '@grpc/grpc-js';
 import { AppError, type ErrorCode } from '@/lib/errors';
+import type { ErrorKey } from '@/lib/i18n/messages';
+import { REDACTED, redactSecrets, registerSecret } from '@/lib/redact-secrets';
 
 export type TinvestErrorKind =
   | 'token_invalid'
@@ -43,6 +45,24 @@ const DEFAULT_TEXT: Record<TinvestErrorKind, string> = {
   internal: 'T-Invest reported an internal error.',
   cancelled: 'The T-Invest call was cancelled.',
 };
+
+/**
+ * T-Invest's numeric codes with a message of their own (errors.tinvest.code.* in the catalogue:
+ * what it means and what to do). Other codes are explained by their kind (errors.tinvest.kind.*).
+ */
+export const TINVEST_CODE_KEYS = [
+  '12002', '30012', '30014', '30022', '30052', '30064', '30070', '30084', '30235', '30238', '30244', '35001',
+  '40002', '40003', '40004', '50002', '50004', '70001', '70002', '70003', '80001', '80002', '80005', '90001', '90002', '90003',
+] as const;
+type TinvestCodeKey = (typeof TINVEST_CODE_KEYS)[number];
+const CODE_KEYS = new Set<string>(TINVEST_CODE_KEYS);
+
+/** The catalogue message for a failure: its TLS cause, its numeric code when mapped, else its kind. */
+function messageKeyOf(details: TinvestErrorDetails): ErrorKey {
+  if (details.tls) return `errors.tokens.tls.${details.tls}`;
+  if (details.apiCode && CODE_KEYS.has(details.apiCode)) return `errors.tinvest.code.${details.apiCode as TinvestCodeKey}`;
+  return `errors.tinvest.kind.${details.kind}`;
+}
 
 /** Why a TLS connection was refused on our side; the call never reached T-Invest. */
 export type TlsFailure = 'untrusted' | 'host_mismatch' | 'expired' | 'handshake';
@@ -101,14 +121,19 @@ export class TinvestError extends AppError {
   readonly tls?: TlsFailure;
 
   constructor(details: TinvestErrorDetails) {
-    // A TLS failure is local: the server never spoke, so its text is not presented as T-Invest's.
-    const text = details.tls
-      ? TLS_TEXT[details.tls](details.caSetting ?? DEFAULT_CA_SETTING)
-      : details.serverMessage
-        ? `T-Invest: ${details.serverMessage}`
-        : DEFAULT_TEXT[details.kind];
+    // The server's own text is kept in `serverMessage` (logs, owners and admins), never in the message
+    // shown to people: that says what the code means and what to do, with the code and tracking id.
+    // A TLS failure is local: its reason is ours (OpenSSL's), so it may stay in the message.
+    const text = details.tls ? TLS_TEXT[details.tls](details.caSetting ?? DEFAULT_CA_SETTING) : DEFAULT_TEXT[details.kind];
     const suffix = [details.tls && details.serverMessage, details.apiCode && `code ${details.apiCode}`, details.trackingId && `tracking id ${details.trackingId}`].filter(Boolean).join(', ');
-    super(APP_CODE[details.kind], suffix ? `${text} (${suffix})` : text, { retryAfterSeconds: details.resetSeconds });
+    // x-ratelimit-reset comes with every answer; only a rate-limit rejection is worth retrying after it.
+    const retryAfterSeconds = details.kind === 'rate_limited' ? details.resetSeconds : undefined;
+    super(APP_CODE[details.kind], suffix ? `${text} (${suffix})` : text, {
+      retryAfterSeconds,
+      messageKey: messageKeyOf(details),
+      values: { code: details.apiCode ?? '', trackingId: details.trackingId ?? '', seconds: retryAfterSeconds ?? 0, setting: details.caSetting ?? DEFAULT_CA_SETTING },
+      upstream: { code: details.apiCode, trackingId: details.trackingId, serverMessage: details.serverMessage },
+    });
     this.name = 'TinvestError';
     this.kind = details.kind;
     this.grpcCode = details.grpcCode;
@@ -162,13 +187,12 @@ function kindOf(code: number, apiCode: string | undefined): TinvestErrorKind {
   }
 }
 
-const TOKEN_LIKE = /\bt\.[A-Za-z0-9_-]{16,}|Bearer\s+\S+/g;
-
-/** Removes the token (and anything shaped like one) from server-sent text. */
+/** Removes the token (in any encoding), every other known secret and anything token-shaped from server-sent text. */
 export function scrub(text: string, token?: string): string {
+  registerSecret(token);
   let out = text;
-  if (token && token.length >= 4) out = out.split(token).join('[token]');
-  return out.replace(TOKEN_LIKE, '[token]').slice(0, 500);
+  if (token && token.length >= 4) out = out.split(token).join(REDACTED);
+  return redactSecrets(out).slice(0, 500);
 }
 
 function firstString(metadata: Metadata | undefined, key: string): string | undefined {

@@ -5,7 +5,7 @@ import type { EnumName, MoneyDto } from './dto';
 import { isoTime } from './iso-time';
 import type * as dto from './dto';
 import { InstrumentType, SecurityTradingStatus, type MoneyValue, type Ping, type Quotation } from './gen/common_pb';
-import type { Bond, Currency, Etf, Instrument, InstrumentShort, Share, TradingSchedule } from './gen/instruments_pb';
+import type { Bond, Currency, Etf, Future, Instrument, InstrumentShort, Share, TradingSchedule } from './gen/instruments_pb';
 import {
   LastPriceType,
   SubscriptionAction,
@@ -263,7 +263,7 @@ export function toOperationItemDto(o: OperationItem): dto.OperationDto {
   };
 }
 
-type AnyInstrument = Share | Bond | Etf | Currency | Instrument;
+type AnyInstrument = Share | Bond | Etf | Currency | Future | Instrument;
 
 export function toInstrumentDto(i: AnyInstrument, kind: dto.InstrumentKind): dto.InstrumentDto {
   const isBond = i.$typeName === 'tinkoff.public.invest.api.contract.v1.Bond';
@@ -276,7 +276,7 @@ export function toInstrumentDto(i: AnyInstrument, kind: dto.InstrumentKind): dto
     figi: i.figi,
     ticker: i.ticker,
     classCode: i.classCode,
-    isin: i.isin,
+    isin: 'isin' in i ? i.isin : '',
     name: i.name,
     lot: i.lot,
     currency: i.currency.toUpperCase(),
@@ -289,6 +289,8 @@ export function toInstrumentDto(i: AnyInstrument, kind: dto.InstrumentKind): dto
     sellAvailable: i.sellAvailableFlag,
     forQualifiedInvestors: i.forQualInvestorFlag,
     nominal: 'nominal' in i ? moneyDto(i.nominal) : null,
+    isoCurrency: 'isoCurrencyName' in i && i.isoCurrencyName ? i.isoCurrencyName.toUpperCase() : null,
+    minPriceIncrementAmount: 'minPriceIncrementAmount' in i && i.minPriceIncrementAmount ? quotationDto(i.minPriceIncrementAmount) : null,
     bond: bond
       ? { maturityDate: timeDto(bond.maturityDate), couponsPerYear: bond.couponQuantityPerYear, accruedInterest: moneyDto(bond.aciValue), floatingCoupon: bond.floatingCouponFlag, amortization: bond.amortizationFlag }
       : null,

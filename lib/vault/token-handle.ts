@@ -3,6 +3,7 @@ import 'server-only';
 // on the object, so logging, JSON-encoding or inspecting a handle cannot reveal it. Only the
 // API clients (lib/tinvest, lib/tapi) may call revealToken; ESLint enforces that boundary.
 import { inspect } from 'node:util';
+import { registerSecret } from '../redact-secrets';
 
 const secrets = new WeakMap<TokenHandle, string>();
 
@@ -19,6 +20,8 @@ export class TokenHandle {
 
   /** @internal Use the vault's openToken (or createTokenHandle in tests). */
   static create(id: string, value: string): TokenHandle {
+    // Every value that may be sent upstream is known to the scrubber, in case the upstream echoes it.
+    registerSecret(value);
     const handle = new TokenHandle(id, maskToken(value));
     secrets.set(handle, value);
     Object.freeze(handle);

@@ -1,7 +1,8 @@
-// /account – your profile, password and language
+// /account – your profile, password, language and sessions
 import { getTranslations } from 'next-intl/server';
 import { ChangePasswordForm } from '@/app/_components/account/change-password-form';
 import { LanguageForm } from '@/app/_components/account/language-form';
+import { SignOutEverywhereButton } from '@/app/_components/account/sign-out-everywhere-button';
 import { Card } from '@/app/_components/ui/card';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
@@ -53,6 +54,13 @@ export default async function AccountPage() {
           <div className="max-w-md">
             <ChangePasswordForm />
           </div>
+        </Card>
+        <Card aria-labelledby="sessions-title" className="lg:col-span-2">
+          <h2 id="sessions-title" className="text-base font-semibold text-slate-900">
+            {t('sessions')}
+          </h2>
+          <p className="mt-1 mb-4 text-sm text-slate-600">{t('sessionsHint')}</p>
+          <SignOutEverywhereButton />
         </Card>
       </div>
     </>

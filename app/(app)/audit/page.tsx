@@ -61,7 +61,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <h2 id="events-title" className="sr-only">
           {t('eventsTitle')}
         </h2>
-        {page.events.length === 0 ? (
+        {page.invalidFilters.length > 0 ? (
+          <p role="alert" className="text-sm text-red-700">
+            {t('invalidFilter', { fields: page.invalidFilters.join(', ') })}
+          </p>
+        ) : page.events.length === 0 ? (
           <p className="text-sm text-slate-600">{before ? t('noOlder') : log('noMatch')}</p>
         ) : (
           <ol className="divide-y divide-slate-100">

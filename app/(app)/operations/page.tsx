@@ -18,9 +18,10 @@ export default async function OperationsPage({ searchParams }: { searchParams: P
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
-      {failure && <FailureAlert failure={failure} title={t('loadFailed')} />}
-      {data && !data.filter && <EmptyState title={t('empty.title')} description={t('empty.description')} />}
-      {data?.filter && <OperationsView page={data} />}
+      {failure && !data?.filter && <FailureAlert failure={failure} title={t('loadFailed')} />}
+      {data && !data.filter && !failure && <EmptyState title={t('empty.title')} description={t('empty.description')} />}
+      {/* A refused filter keeps the form, so it can be corrected. */}
+      {data?.filter && <OperationsView page={data} failure={failure} />}
     </>
   );
 }

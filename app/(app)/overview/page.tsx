@@ -21,7 +21,7 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
-      {overview.empty ? <OverviewEmpty overview={overview} /> : <Overview overview={overview} />}
+      {overview.empty ? <OverviewEmpty overview={overview} canDeposit={can(viewer.role, 'tokens.create')} /> : <Overview overview={overview} />}
       {team && (
         <Card aria-labelledby="team-summary-title" className="mt-6 max-w-md">
           <h2 id="team-summary-title" className="text-base font-semibold text-slate-900">

@@ -25,7 +25,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
-      {page.canDeposit && <DepositFormClient vault={page.vault} />}
+      {page.canDeposit && <DepositFormClient vault={page.vault} egress={page.egress} />}
       {!page.anyVisible ? (
         <div className="mt-6">
           <EmptyState

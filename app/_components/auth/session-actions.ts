@@ -19,3 +19,8 @@ export async function signInWithPassword(email: string, password: string): Promi
 export async function endSession(): Promise<void> {
   await signOut({ redirect: false }).catch(() => {});
 }
+
+/** Leaves for an OpenID Connect provider's sign-in page; the browser comes back signed in, or to /login with the reason. */
+export async function signInWithProvider(providerId: string): Promise<void> {
+  await signIn(providerId, { callbackUrl: '/overview' });
+}

@@ -1,5 +1,5 @@
 'use client';
-// First run: create the owner account, then sign straight in.
+// First run: the setup code from the server log and the owner account, then sign straight in.
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -17,19 +17,20 @@ export function SetupForm() {
   const router = useRouter();
   const check = useValidators();
   const form = useJsonAction();
-  const [values, setValues] = useState({ name: '', email: '', password: '', confirmation: '' });
+  const [values, setValues] = useState({ code: '', name: '', email: '', password: '', confirmation: '' });
   const set = (field: keyof typeof values) => (event: React.ChangeEvent<HTMLInputElement>) => setValues({ ...values, [field]: event.target.value });
 
   async function submit(event: React.FormEvent) {
     event.preventDefault();
     const valid = form.validate({
+      code: values.code.trim() ? undefined : t('codeRequired'),
       name: check.name(values.name),
       email: check.email(values.email),
       password: check.newPassword(values.password),
       confirmation: check.confirmation(values.password, values.confirmation),
     });
     if (!valid) return;
-    const created = await form.run<{ email: string }>('POST', '/api/setup', { name: values.name, email: values.email, password: values.password });
+    const created = await form.run<{ email: string }>('POST', '/api/setup', { code: values.code, name: values.name, email: values.email, password: values.password });
     if (!created) return;
     form.setPending(true);
     const signedIn = await signInWithPassword(created.data.email, values.password);
@@ -57,6 +58,17 @@ export function SetupForm() {
           )}
         </Alert>
       )}
+      <TextField
+        label={t('code')}
+        hint={t('codeHint')}
+        name="code"
+        autoComplete="off"
+        spellCheck={false}
+        required
+        value={values.code}
+        onChange={set('code')}
+        error={form.fieldErrors.code}
+      />
       <TextField label={t('name')} name="name" autoComplete="name" required value={values.name} onChange={set('name')} error={form.fieldErrors.name} />
       <TextField label={t('email')} type="email" name="email" autoComplete="email" required value={values.email} onChange={set('email')} error={form.fieldErrors.email} />
       <NewPasswordFields

@@ -3,7 +3,8 @@
 // component re-rendering at most ~4 times a second however fast ticks arrive.
 import { useRouter } from 'next/navigation';
 import { createContext, useContext, useEffect, useRef, useState } from 'react';
-import { LiveStore, type ConnectionState, type LiveTopicError, type LiveValue } from './live-store';
+import { LiveStore, type ConnectionState, type LiveTopicError, type LiveTopicHealth, type LiveValue, type TopicsHealth } from './live-store';
+import type { HubPayload } from '@/lib/hub/dto';
 
 const LiveContext = createContext<LiveStore | null>(null);
 
@@ -94,6 +95,8 @@ export interface LiveTopicState {
   /** Epoch ms of the last value, or null before the first. */
   receivedAt: number | null;
   error: LiveTopicError | null;
+  /** How the server serves the topic (live, polling, down as of when); null until it says. */
+  health: LiveTopicHealth | null;
 }
 
 /** The latest value of a topic (and asks the server for it). */
@@ -104,7 +107,7 @@ export function useLiveTopic(topic: string | null): LiveTopicState {
     (onChange) => (topic ? store.subscribe(topic, onChange) : () => {}),
     () => {
       const entry = topic ? store.get(topic) : undefined;
-      return { value: entry?.value ?? null, receivedAt: entry?.receivedAt ?? null, error: (topic && store.error(topic)) || null };
+      return { value: entry?.value ?? null, receivedAt: entry?.receivedAt ?? null, error: (topic && store.error(topic)) || null, health: (topic && store.healthOf(topic)) || null };
     },
     [store, topic],
   );
@@ -112,10 +115,11 @@ export function useLiveTopic(topic: string | null): LiveTopicState {
 
 /**
  * Re-renders the page's server components after one of `topics` changes. The first value of each topic is
- * what the page was rendered from, so it does not count. The refresh waits `delayMs` (past the server's
- * short upstream cache), and every change in that window shares it.
+ * usually what the page was rendered from, so it counts only when `rendered` says the page shows something
+ * else (a change landed between the render and the stream's first event). The refresh waits `delayMs`
+ * (past the server's short upstream cache), and every change in that window shares it.
  */
-export function useRefreshOnChange(topics: readonly string[], delayMs: number): void {
+export function useRefreshOnChange(topics: readonly string[], delayMs: number, rendered?: (value: HubPayload) => boolean): void {
   const store = useStore();
   const router = useRouter();
   const key = [...new Set(topics)].sort().join(',');
@@ -130,7 +134,8 @@ export function useRefreshOnChange(topics: readonly string[], delayMs: number): 
         if (at === null || at === seen) return;
         const first = seen === null;
         seen = at;
-        if (first || timer !== undefined) return;
+        if (timer !== undefined) return;
+        if (first && (!rendered || rendered(store.get(topic)!.value))) return;
         timer = setTimeout(() => {
           timer = undefined;
           router.refresh();
@@ -145,7 +150,7 @@ export function useRefreshOnChange(topics: readonly string[], delayMs: number): 
       clearTimeout(timer);
       for (const cleanup of cleanups) cleanup();
     };
-  }, [store, router, key, delayMs]);
+  }, [store, router, key, delayMs, rendered]);
 }
 
 /** The page's connection: live, reconnecting (browser→server or server→T-Bank), offline. */
@@ -154,6 +159,25 @@ export function useLiveConnection(): ConnectionState {
   return useThrottled(
     (onChange) => store.onConnection(onChange),
     () => store.state,
+    [store],
+  );
+}
+
+export interface LiveHealthState {
+  /** The browser↔server connection. */
+  connection: ConnectionState;
+  /** The page's topics together: all live, some polled, or some down. */
+  topics: TopicsHealth;
+  /** Epoch ms when the connection to the server was lost, while it is. */
+  disconnectedAt: number | null;
+}
+
+/** The connection and, separately, how the page's topics are served. */
+export function useLiveHealth(): LiveHealthState {
+  const store = useStore();
+  return useThrottled<LiveHealthState>(
+    (onChange) => store.onConnection(onChange),
+    () => ({ connection: store.state, topics: store.topicsHealth, disconnectedAt: store.disconnectedAt }),
     [store],
   );
 }

@@ -38,7 +38,7 @@ export function AccountSummary({ portfolio }: { portfolio: AccountPortfolioDto }
 export function AccountPortfolio({ portfolio }: { portfolio: AccountPortfolioDto }) {
   return (
     <LiveProvider topics={[portfolio.topics.portfolio]}>
-      <RefreshOnPositions topics={[portfolio.topics.positions]} />
+      <RefreshOnPositions topics={[portfolio.topics.positions]} signature={portfolio.positionsSignature} />
       <div className="mb-3 flex justify-end">
         <ConnectionIndicator />
       </div>

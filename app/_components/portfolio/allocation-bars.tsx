@@ -1,4 +1,5 @@
-// An allocation as labelled horizontal bars: readable as a list, the bar itself is decoration.
+// An allocation as labelled horizontal bars: readable as a list, the bar itself is decoration. Amounts
+// are shown to the kopeck, so a list adds up to the overview's total; a short (negative) slice has no bar.
 import { useTranslations } from 'next-intl';
 import type { AllocationSliceDto } from '@/lib/portfolio/dto';
 import { Card } from '../ui/card';
@@ -19,11 +20,11 @@ export function AllocationBars({ title, slices, labelOf }: { title: string; slic
       ) : (
         <ul className="mt-3 space-y-3">
           {slices.map((slice, index) => (
-            <li key={slice.key} className="text-sm">
+            <li key={slice.key} className="text-sm" data-slice={slice.key} data-rub={slice.value} data-percent={slice.percent}>
               <div className="flex justify-between gap-3">
                 <span className="truncate text-slate-800">{labelOf(slice)}</span>
                 <span className="shrink-0 text-slate-600">
-                  <Percent value={slice.percent} /> · <Money amount={slice.value} currency="RUB" digits={0} />
+                  <Percent value={slice.percent} /> · <Money amount={slice.value} currency="RUB" />
                 </span>
               </div>
               <div aria-hidden="true" className="mt-1 h-2 overflow-hidden rounded-full bg-slate-100">

@@ -1,4 +1,5 @@
-// Says why data is missing: the token was rejected, no grant, rate limited, T-Bank down.
+// Says why data is missing: the token was rejected, no grant, rate limited, T-Bank down; with
+// T-Bank's code and tracking id, and its own words for owners and admins.
 import { useTranslations } from 'next-intl';
 import type { FailureDto } from '@/lib/portfolio/dto';
 import { Alert } from '../ui/alert';
@@ -10,8 +11,14 @@ export function FailureAlert({ failure, title, compact = false }: { failure: Fai
   const body = (
     <>
       <span data-failure={failure.kind}>{t(`failure.${failure.kind}`)}</span>
-      {failure.retryAfterSeconds ? ` ${t('retryIn', { count: failure.retryAfterSeconds })}` : null}
+      {failure.kind === 'rate_limited' && failure.retryAfterSeconds ? ` ${t('retryIn', { count: failure.retryAfterSeconds })}` : null}
       {!compact && details && <span className="mt-1 block text-xs opacity-80">{t('details', { name: details })}</span>}
+      {!compact && failure.trackingId && (
+        <span className="mt-1 block text-xs opacity-80" data-tracking-id={failure.trackingId}>
+          {translate('errors.tinvest.trackingId', { trackingId: failure.trackingId })}
+        </span>
+      )}
+      {!compact && failure.upstreamMessage && <span className="mt-1 block break-words text-xs opacity-80">{translate('errors.tinvest.serverSaid', { text: failure.upstreamMessage })}</span>}
     </>
   );
   if (compact) return <span className="text-sm text-red-800">{body}</span>;

@@ -1,7 +1,7 @@
 // Exact amounts and percentages, formatted per locale at the edge (ru: `1 234,56 ₽`).
-import { useLocale } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { cn } from '@/lib/cn';
-import { decimalToNanos, formatAmount, type AmountLocale } from '@/lib/money';
+import { decimalToNanos, formatAmount, formatMoney, formatPrice, formatQuotedText, moneyPriceDigits, quotedPrice, type AmountLocale, type PriceUnit } from '@/lib/money';
 
 function sign(value: string): -1 | 0 | 1 {
   const nanos = decimalToNanos(value);
@@ -10,17 +10,29 @@ function sign(value: string): -1 | 0 | 1 {
 
 const toneOf = (value: string) => (sign(value) > 0 ? 'text-emerald-700' : sign(value) < 0 ? 'text-red-700' : 'text-slate-700');
 
-/** `1 234,56 ₽`; `signed` adds a plus to gains and colours the value. */
+/** An amount to its currency's minor unit (`1 234,56 ₽`); `signed` adds a plus to gains and colours the value. `digits` (at most) is for exact figures such as an operation's price. */
 export function Money({ amount, currency, signed = false, digits, className }: { amount: string | null | undefined; currency?: string | null; signed?: boolean; digits?: number; className?: string }) {
   const locale = useLocale() as AmountLocale;
   if (amount === null || amount === undefined) return <span className={className}>—</span>;
-  const text = formatAmount(amount, { locale, currency: currency || undefined, maximumFractionDigits: digits ?? (currency ? 2 : 9), minimumFractionDigits: currency ? 2 : 0 });
+  const text =
+    currency && digits === undefined
+      ? formatMoney(amount, { locale, currency })
+      : formatAmount(amount, { locale, currency: currency || undefined, maximumFractionDigits: digits ?? (currency ? 2 : 9), minimumFractionDigits: currency ? 2 : 0 });
   return <span className={cn('tabular-nums', signed && toneOf(amount), className)}>{signed && sign(amount) > 0 ? `+${text}` : text}</span>;
 }
 
-/** A price: every significant digit up to 9 places, at least 2. */
-export function Price({ amount, currency, className }: { amount: string | null | undefined; currency?: string | null; className?: string }) {
-  return <Money amount={amount} currency={currency} digits={9} className={className} />;
+/** A money price per unit with the instrument's digits (its increment, at least 2), so values never change width. */
+export function Price({ amount, currency, unit, className }: { amount: string | null | undefined; currency?: string | null; unit: PriceUnit; className?: string }) {
+  const locale = useLocale() as AmountLocale;
+  if (amount === null || amount === undefined) return <span className={className}>—</span>;
+  return <span className={cn('tabular-nums', className)}>{formatPrice(amount, { locale, currency, digits: moneyPriceDigits(unit) })}</span>;
+}
+
+/** A market-data price: money per unit, led for bonds and futures by the quote as the exchange gives it (`91,08 % · 910,80 ₽`). */
+export function QuotedPrice({ quote, money, unit, currency, className }: { quote?: string | null; money?: string | null; unit: PriceUnit; currency?: string | null; className?: string }) {
+  const locale = useLocale() as AmountLocale;
+  const t = useTranslations('instrument');
+  return <span className={cn('tabular-nums', className)}>{formatQuotedText(quotedPrice({ quote, money }, unit), unit, { locale, currency, pointsLabel: t('points') })}</span>;
 }
 
 /** `12,35 %` (ru) or `12.35%` (en). */

@@ -1,12 +1,14 @@
 'use client';
 // Candles with lightweight-charts (TradingView's attribution logo stays on, as its licence asks,
 // plus a visible link). Switching interval fetches /api/instruments/[uid]/candles; the last bar
-// follows the `candles:<uid>:<interval>` topic live.
+// follows the `candles:<uid>:<interval>` topic live. Candles stay as the exchange quotes them (bonds in %
+// of nominal), drawn with the instrument's price step.
 import { CandlestickSeries, createChart, type CandlestickData, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
 import { useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 import { cn } from '@/lib/cn';
-import type { CandleRange, CandlesDto, HistoricCandleDto } from '@/lib/portfolio/dto';
+import { quoteDigits } from '@/lib/money';
+import type { CandleRange, CandlesDto, HistoricCandleDto, PriceUnit } from '@/lib/portfolio/dto';
 import { focusRing } from '../ui/button';
 import { useLiveTopic } from '../live';
 
@@ -22,7 +24,7 @@ function toBars(candles: HistoricCandleDto[]): CandlestickData<UTCTimestamp>[] {
   return candles.map(toBar).filter((bar): bar is CandlestickData<UTCTimestamp> => bar !== null);
 }
 
-export function InstrumentChart({ uid, tokenId, initial }: { uid: string; tokenId: string; initial: CandlesDto }) {
+export function InstrumentChart({ uid, tokenId, initial, unit }: { uid: string; tokenId: string; initial: CandlesDto; unit: PriceUnit }) {
   const t = useTranslations('instrument');
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
@@ -48,6 +50,14 @@ export function InstrumentChart({ uid, tokenId, initial }: { uid: string; tokenI
       series.current = null;
     };
   }, []);
+
+  // Floats only for drawing; the axis shows as many digits as the price step has, bonds with a percent sign.
+  const precision = quoteDigits(unit);
+  const suffix = unit.kind === 'percent' ? '%' : '';
+  const minMove = Number(unit.increment) || 0.01;
+  useEffect(() => {
+    series.current?.applyOptions({ priceFormat: { type: 'custom', minMove, formatter: (price: number) => `${price.toFixed(precision)}${suffix}` } });
+  }, [precision, suffix, minMove]);
 
   useEffect(() => {
     series.current?.setData(toBars(candles));

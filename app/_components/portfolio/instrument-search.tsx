@@ -14,7 +14,7 @@ export function InstrumentSearch({ query, results }: { query: string; results: I
       <form method="get" action="/instruments" role="search" className="flex flex-wrap items-end gap-2">
         <label className="min-w-64 flex-1 space-y-1 text-sm font-medium text-slate-800">
           <span>{t('query')}</span>
-          <input type="search" name="q" defaultValue={query} minLength={2} className="block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
+          <input type="search" name="q" defaultValue={query} minLength={2} maxLength={50} className="block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
         </label>
         <button type="submit" className={buttonClasses('primary', 'md')}>
           {t('search')}

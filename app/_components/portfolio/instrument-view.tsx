@@ -39,7 +39,7 @@ export function InstrumentView({ view }: { view: InstrumentViewDto }) {
         <Card>
           <p className="text-sm text-slate-600">{t('lastPrice')}</p>
           <p className="mt-1 text-2xl font-semibold text-slate-900" data-testid="last-price">
-            <LivePrice topic={priceTopic} initial={view.lastPrice?.amount ?? null} currency={instrument.currency} />
+            <LivePrice topic={priceTopic} initial={view.lastQuote} unit={view.priceUnit} pointsLabel={t('points')} currency={instrument.currency} />
           </p>
           <Freshness topic={priceTopic} initialAt={view.lastPriceAt ? Date.parse(view.lastPriceAt) : null} />
         </Card>
@@ -52,14 +52,14 @@ export function InstrumentView({ view }: { view: InstrumentViewDto }) {
         <h2 id="chart-title" className="mb-3 text-base font-semibold text-slate-900">
           {t('chart')}
         </h2>
-        <InstrumentChart uid={instrument.uid} tokenId={view.tokenId} initial={view.candles} />
+        <InstrumentChart uid={instrument.uid} tokenId={view.tokenId} initial={view.candles} unit={view.priceUnit} />
       </Card>
       <div className="mt-6 grid gap-4 lg:grid-cols-2">
         <Card aria-labelledby="book-title">
           <h2 id="book-title" className="mb-3 text-base font-semibold text-slate-900">
             {t('orderBook')}
           </h2>
-          <OrderBook uid={instrument.uid} currency={instrument.currency} initial={view.orderBook} />
+          <OrderBook uid={instrument.uid} currency={instrument.currency} unit={view.priceUnit} initial={view.orderBook} />
         </Card>
         <Card aria-labelledby="details-title">
           <h2 id="details-title" className="mb-3 text-base font-semibold text-slate-900">

@@ -1,13 +1,18 @@
 // The operations page body: a GET filter form, the table, cursor paging and the CSV link.
 import { useFormatter, useTranslations } from 'next-intl';
 import Link from 'next/link';
-import type { OperationsPageDto } from '@/lib/portfolio/dto';
+import type { FailureDto, OperationsPageDto } from '@/lib/portfolio/dto';
 import { OPERATION_TYPE_FILTERS } from '@/lib/portfolio/schema';
 import { buttonClasses, focusRing } from '../ui/button';
 import { Card } from '../ui/card';
+import { FailureAlert } from './failure-alert';
 import { Money, Quantity } from './format';
 
 const STATES = ['executed', 'canceled', 'progress'] as const;
+
+type Amount = NonNullable<OperationsPageDto['items'][number]['commission']>;
+/** A money field worth showing: present and not zero. */
+const hasAmount = (money: Amount | null): money is Amount => money !== null && !/^-?0(\.0*)?$/.test(money.amount);
 
 function query(params: Record<string, string | string[] | null | undefined>): string {
   const search = new URLSearchParams();
@@ -18,7 +23,8 @@ function query(params: Record<string, string | string[] | null | undefined>): st
   return search.toString();
 }
 
-export function OperationsView({ page }: { page: OperationsPageDto }) {
+/** `failure`: the filter was refused (here or by T-Bank); the form stays, with what was typed, and says why instead of the table. */
+export function OperationsView({ page, failure = null }: { page: OperationsPageDto; failure?: FailureDto | null }) {
   const t = useTranslations('operations');
   const format = useFormatter();
   const filter = page.filter!;
@@ -73,9 +79,11 @@ export function OperationsView({ page }: { page: OperationsPageDto }) {
             <Link href={`/operations?${query({ token: filter.tokenId, account: filter.accountId })}`} className={buttonClasses('ghost', 'sm')}>
               {t('reset')}
             </Link>
-            <a href={`/api/operations/csv?${query({ ...base, type: filter.types.join(',') || null })}`} className={buttonClasses('secondary', 'sm', 'ml-auto')} download>
-              {t('export')}
-            </a>
+            {!failure && (
+              <a href={`/api/operations/csv?${query({ ...base, type: filter.types.join(',') || null })}`} className={buttonClasses('secondary', 'sm', 'ml-auto')} download>
+                {t('export')}
+              </a>
+            )}
           </div>
         </form>
       </Card>
@@ -84,12 +92,69 @@ export function OperationsView({ page }: { page: OperationsPageDto }) {
         <h2 id="operations-title" className="text-base font-semibold text-slate-900">
           {t('title')}
         </h2>
-        {page.items.length === 0 ? (
+        {failure ? (
+          <div className="mt-3">
+            <FailureAlert failure={failure} />
+          </div>
+        ) : page.items.length === 0 ? (
           <p className="mt-3 text-sm text-slate-600">{t('none')}</p>
         ) : (
           <>
             <p className="mt-1 text-xs text-slate-500">{t('pageNote', { count: page.items.length })}</p>
-            <div className="mt-3 overflow-x-auto">
+            {/* Narrow screens get one card per operation, so no column is cut off; wider ones the table. */}
+            <ul className="mt-3 divide-y divide-slate-100 sm:hidden" data-testid="operations-cards">
+              {page.items.map((operation) => (
+                <li key={operation.id} className="space-y-1 py-3 text-sm" data-operation-type={operation.type}>
+                  <div className="flex flex-wrap items-baseline justify-between gap-2">
+                    <span className="font-medium text-slate-900">{typeName(operation.type)}</span>
+                    {operation.payment && <Money amount={operation.payment.amount} currency={operation.payment.currency} signed />}
+                  </div>
+                  <p className="text-slate-700">
+                    {operation.description}
+                    {operation.ticker && operation.instrumentUid && (
+                      <Link href={`/instruments/${operation.instrumentUid}?token=${filter.tokenId}`} className={`ml-1 text-xs text-sky-800 underline ${focusRing}`}>
+                        {operation.ticker}
+                      </Link>
+                    )}
+                  </p>
+                  <dl className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
+                    <div>
+                      <dt className="sr-only">{t('date')}</dt>
+                      <dd>{operation.at ? format.dateTime(new Date(operation.at), { dateStyle: 'medium', timeStyle: 'short' }) : '—'}</dd>
+                    </div>
+                    {operation.quantity !== '0' && (
+                      <div className="flex gap-1">
+                        <dt>{t('quantity')}:</dt>
+                        <dd>
+                          <Quantity value={operation.quantity} />
+                        </dd>
+                      </div>
+                    )}
+                    {hasAmount(operation.price) && (
+                      <div className="flex gap-1">
+                        <dt>{t('price')}:</dt>
+                        <dd>
+                          <Money amount={operation.price.amount} currency={operation.price.currency} digits={9} />
+                        </dd>
+                      </div>
+                    )}
+                    {hasAmount(operation.commission) && (
+                      <div className="flex gap-1">
+                        <dt>{t('commission')}:</dt>
+                        <dd>
+                          <Money amount={operation.commission.amount} currency={operation.commission.currency} />
+                        </dd>
+                      </div>
+                    )}
+                    <div className="flex gap-1">
+                      <dt>{t('state')}:</dt>
+                      <dd>{stateName(operation.state)}</dd>
+                    </div>
+                  </dl>
+                </li>
+              ))}
+            </ul>
+            <div className="mt-3 hidden overflow-x-auto sm:block">
               <table className="w-full min-w-[48rem] text-left text-sm" data-testid="operations-table">
                 <thead className="text-slate-600">
                   <tr className="border-b border-slate-200">
@@ -99,6 +164,7 @@ export function OperationsView({ page }: { page: OperationsPageDto }) {
                     <th scope="col" className="py-2 pr-3 text-right font-medium">{t('quantity')}</th>
                     <th scope="col" className="py-2 pr-3 text-right font-medium">{t('price')}</th>
                     <th scope="col" className="py-2 pr-3 text-right font-medium">{t('payment')}</th>
+                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('commission')}</th>
                     <th scope="col" className="py-2 font-medium">{t('state')}</th>
                   </tr>
                 </thead>
@@ -116,8 +182,9 @@ export function OperationsView({ page }: { page: OperationsPageDto }) {
                         )}
                       </td>
                       <td className="py-2 pr-3 text-right">{operation.quantity === '0' ? '' : <Quantity value={operation.quantity} />}</td>
-                      <td className="py-2 pr-3 text-right">{operation.price && operation.price.amount !== '0' ? <Money amount={operation.price.amount} currency={operation.price.currency} digits={9} /> : ''}</td>
+                      <td className="py-2 pr-3 text-right">{hasAmount(operation.price) ? <Money amount={operation.price.amount} currency={operation.price.currency} digits={9} /> : ''}</td>
                       <td className="py-2 pr-3 text-right">{operation.payment ? <Money amount={operation.payment.amount} currency={operation.payment.currency} signed /> : ''}</td>
+                      <td className="py-2 pr-3 text-right" data-commission>{hasAmount(operation.commission) ? <Money amount={operation.commission.amount} currency={operation.commission.currency} /> : ''}</td>
                       <td className="py-2 text-slate-700">{stateName(operation.state)}</td>
                     </tr>
                   ))}

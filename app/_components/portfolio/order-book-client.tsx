@@ -1,13 +1,13 @@
 'use client';
-// The order book, following `orderBook:<uid>:10` live; prices exact, formatted per locale.
+// The order book, following `orderBook:<uid>:10` live; prices as quoted (bonds: % of nominal) and in money, with the instrument's digits.
 import { useTranslations } from 'next-intl';
-import type { OrderBookDto } from '@/lib/portfolio/dto';
+import type { OrderBookDto, PriceUnit } from '@/lib/portfolio/dto';
 import { useLiveTopic } from '../live';
-import { Money, Quantity } from './format';
+import { QuotedPrice, Quantity } from './format';
 
 type Level = { price: string; quantity: string };
 
-export function OrderBook({ uid, currency, initial }: { uid: string; currency: string; initial: OrderBookDto | null }) {
+export function OrderBook({ uid, currency, unit, initial }: { uid: string; currency: string; unit: PriceUnit; initial: OrderBookDto | null }) {
   const t = useTranslations('instrument');
   const { value } = useLiveTopic(`orderBook:${uid}:10`);
   const bids: Level[] = value?.type === 'orderbook' ? value.bids : (initial?.bids ?? []);
@@ -26,7 +26,7 @@ export function OrderBook({ uid, currency, initial }: { uid: string; currency: s
         {levels.map((level) => (
           <tr key={level.price}>
             <td className={tone}>
-              <Money amount={level.price} currency={currency} digits={9} />
+              <QuotedPrice quote={level.price} unit={unit} currency={currency} />
             </td>
             <td className="text-right">
               <Quantity value={level.quantity} />

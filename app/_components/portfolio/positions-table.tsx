@@ -1,4 +1,5 @@
-// An account's positions and cash. Current prices follow `lastPrice:<uid>` live.
+// An account's positions and cash. Current prices follow `lastPrice:<uid>` live, converted to money with
+// the row's priceUnit (bond ticks are % of nominal); the account's own money as a position has no price.
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { formatTopic } from '@/lib/hub/topics';
@@ -11,6 +12,7 @@ import { useTypeName } from './instrument-type-name';
 
 export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }) {
   const t = useTranslations('accountPage');
+  const instrument = useTranslations('instrument');
   const typeName = useTypeName();
   return (
     <Card aria-labelledby="positions-title">
@@ -38,7 +40,7 @@ export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }
             </thead>
             <tbody>
               {portfolio.positions.map((position) => (
-                <tr key={position.instrumentUid} className="border-b border-slate-100 align-top" data-ticker={position.ticker}>
+                <tr key={position.instrumentUid} className="border-b border-slate-100 align-top" data-ticker={position.ticker} data-instrument-type={position.instrumentType} data-cash-like={position.cashLike || undefined}>
                   <td className="py-2 pr-3">
                     <Link href={`/instruments/${position.instrumentUid}?token=${portfolio.account.tokenId}`} className={`font-medium text-sky-800 underline-offset-2 hover:underline ${focusRing}`}>
                       {position.name}
@@ -48,9 +50,19 @@ export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }
                   <td className="py-2 pr-3 text-slate-700">{typeName(position.instrumentType)}</td>
                   <td className="py-2 pr-3 text-right"><Quantity value={position.quantity} /></td>
                   <td className="py-2 pr-3 text-right"><Quantity value={position.lots} /></td>
-                  <td className="py-2 pr-3 text-right"><Price amount={position.averagePrice?.amount} currency={position.averagePrice?.currency} /></td>
+                  <td className="py-2 pr-3 text-right">{position.cashLike ? '—' : <Price amount={position.averagePrice?.amount} currency={position.averagePrice?.currency} unit={position.priceUnit} />}</td>
                   <td className="py-2 pr-3 text-right">
-                    <LivePrice topic={formatTopic({ kind: 'lastPrice', instrumentUid: position.instrumentUid })} initial={position.currentPrice?.amount ?? null} currency={position.currency} />
+                    {position.cashLike ? (
+                      '—'
+                    ) : (
+                      <LivePrice
+                        topic={formatTopic({ kind: 'lastPrice', instrumentUid: position.instrumentUid })}
+                        initialMoney={position.currentPrice?.amount ?? null}
+                        unit={position.priceUnit}
+                        pointsLabel={instrument('points')}
+                        currency={position.currency}
+                      />
+                    )}
                   </td>
                   <td className="py-2 pr-3 text-right"><Money amount={position.value?.amount} currency={position.value?.currency} /></td>
                   <td className="py-2 pr-3 text-right">

@@ -1,9 +1,10 @@
 'use client';
 // Sandbox actions: open an account, pay in roubles, place a market order; then re-render the page.
-import { useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { InstrumentSearchResultDto } from '@/lib/portfolio/dto';
+import { formatAmount, formatMoney, type AmountLocale } from '@/lib/money';
+import type { InstrumentSearchResultDto, MoneyDto, SandboxOrderResultDto } from '@/lib/portfolio/dto';
 import { useJsonAction } from '../forms/use-json-action';
 import { Alert } from '../ui/alert';
 import { Button } from '../ui/button';
@@ -43,6 +44,7 @@ export function OpenSandboxAccount({ tokenId }: { tokenId: string }) {
 
 export function SandboxPayIn({ tokenId, accountId }: { tokenId: string; accountId: string }) {
   const t = useTranslations('sandbox');
+  const locale = useLocale() as AmountLocale;
   const action = useJsonAction();
   const { done, finish, clear } = useDone();
   const [amount, setAmount] = useState('100000');
@@ -54,7 +56,8 @@ export function SandboxPayIn({ tokenId, accountId }: { tokenId: string; accountI
         event.preventDefault();
         clear();
         const result = await action.run<{ balance: { amount: string; currency: string } | null }>('POST', '/api/sandbox/pay-in', { token: tokenId, account: accountId, amount });
-        if (result) finish(t('payInDone', { name: result.data.balance ? `${result.data.balance.amount} ${result.data.balance.currency}` : '—' }));
+        const balance = result?.data.balance;
+        if (result) finish(t('payInDone', { name: balance ? formatMoney(balance.amount, { locale, currency: balance.currency }) : '—' }));
       }}
     >
       <TextField label={t('payInAmount')} inputMode="decimal" value={amount} onChange={(event) => setAmount(event.target.value)} error={action.fieldErrors.amount} />
@@ -69,6 +72,7 @@ export function SandboxPayIn({ tokenId, accountId }: { tokenId: string; accountI
 
 export function SandboxOrder({ tokenId, accountId, instruments }: { tokenId: string; accountId: string; instruments: InstrumentSearchResultDto[] }) {
   const t = useTranslations('sandbox');
+  const locale = useLocale() as AmountLocale;
   const action = useJsonAction();
   const { done, finish, clear } = useDone();
   const [instrument, setInstrument] = useState(instruments[0]?.uid ?? '');
@@ -81,8 +85,13 @@ export function SandboxOrder({ tokenId, accountId, instruments }: { tokenId: str
       onSubmit={async (event) => {
         event.preventDefault();
         clear();
-        const result = await action.run<{ orderId: string; lotsExecuted: string }>('POST', '/api/sandbox/orders', { token: tokenId, account: accountId, instrument, direction, lots: Number(lots) });
-        if (result) finish(t('orderDone', { name: result.data.orderId.slice(0, 8), count: Number(result.data.lotsExecuted) }));
+        const result = await action.run<SandboxOrderResultDto>('POST', '/api/sandbox/orders', { token: tokenId, account: accountId, instrument, direction, lots: Number(lots) });
+        if (!result) return;
+        const { orderId, lotsExecuted, executedPrice, totalAmount, commission } = result.data;
+        // A price keeps every digit T-Bank gave it; totals and commission are money, to the kopeck.
+        const price = executedPrice ? formatAmount(executedPrice.amount, { locale, currency: executedPrice.currency, minimumFractionDigits: 2, maximumFractionDigits: 9 }) : '—';
+        const money = (value: MoneyDto | null) => (value ? formatMoney(value.amount, { locale, currency: value.currency }) : '—');
+        finish(t('orderDone', { name: orderId.slice(0, 8), count: Number(lotsExecuted), price, total: money(totalAmount), commission: money(commission) }));
       }}
     >
       <SelectField label={t('instrumentField')} value={instrument} onChange={(event) => setInstrument(event.target.value)}>

@@ -30,7 +30,17 @@ export function SandboxView({ sandbox }: { sandbox: SandboxDto }) {
           {t('noTrading')}
         </Alert>
       )}
-      {token && (
+      {token?.tradingAllowed && !token.canTrade && (
+        <Alert tone="info" className="mb-4">
+          {t('readOnly')}
+        </Alert>
+      )}
+      {token?.canTrade && !token.canOpen && (
+        <Alert tone="info" className="mb-4">
+          {t('grantLimited')}
+        </Alert>
+      )}
+      {token?.canOpen && (
         <Card className="mb-6" aria-labelledby="open-title">
           <h2 id="open-title" className="mb-3 text-base font-semibold text-slate-900">
             {t('openAccount')}
@@ -48,7 +58,7 @@ export function SandboxView({ sandbox }: { sandbox: SandboxDto }) {
             {account.portfolio && (
               <>
                 <AccountSummary portfolio={account.portfolio} />
-                {token && (
+                {token?.canTrade && (
                   <div className="grid gap-4 md:grid-cols-2">
                     <Card>
                       <h3 className="mb-3 font-semibold text-slate-900">{t('payIn')}</h3>

@@ -15,6 +15,8 @@ const SECTIONS = [
   { href: '/operations', markets: 'operations', permission: 'overview.read' },
   { href: '/instruments', markets: 'instruments', permission: 'overview.read' },
   { href: '/sandbox', markets: 'sandbox', permission: 'overview.read' },
+  { href: '/business', key: 'business', permission: 'overview.read' },
+  { href: '/shares', key: 'shares', permission: 'overview.read' },
   { href: '/tokens', key: 'tokens', permission: 'tokens.read' },
   { href: '/streams', key: 'streams', permission: 'streams.read' },
   { href: '/team', key: 'team', permission: 'team.read' },

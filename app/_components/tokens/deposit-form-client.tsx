@@ -5,17 +5,38 @@ import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
-import type { DepositResultDto, EndpointKind, VaultInfoDto } from '@/lib/custody/dto';
+import type { DepositResultDto, EndpointKind, TokenProviderName, VaultInfoDto } from '@/lib/custody/dto';
 import { Alert } from '../ui/alert';
 import { Button, focusRing } from '../ui/button';
 import { Card } from '../ui/card';
 import { Field, TextField } from '../ui/field';
+import { TapiDepositFormClient } from './tapi-deposit-form-client';
 import { Masked } from './token-facts';
 
 const ENDPOINTS: EndpointKind[] = ['production', 'sandbox', 'custom'];
+const PROVIDERS: TokenProviderName[] = ['tinvest', 'tapi'];
 
-export function DepositFormClient({ vault }: { vault: VaultInfoDto | null }) {
+/** T-Invest or T-API H2H: the two deposit forms share the card and the vault note. */
+function ProviderChoice({ value, onChange }: { value: TokenProviderName; onChange: (provider: TokenProviderName) => void }) {
+  const t = useTranslations('tapiTokens');
+  return (
+    <fieldset className="mt-3">
+      <legend className="text-sm font-medium text-slate-800">{t('provider')}</legend>
+      <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+        {PROVIDERS.map((provider) => (
+          <label key={provider} className="flex items-center gap-2 text-sm text-slate-800">
+            <input type="radio" name="deposit-provider" value={provider} checked={value === provider} onChange={() => onChange(provider)} className={focusRing} />
+            {t(`providers.${provider}`)}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function DepositFormClient({ vault, egress = [] }: { vault: VaultInfoDto | null; egress?: string[] }) {
   const t = useTranslations('deposit');
+  const [provider, setProvider] = useState<TokenProviderName>('tinvest');
   const info = useTranslations('tokenInfo');
   const router = useRouter();
   const valueRef = useRef<HTMLInputElement>(null);
@@ -76,111 +97,125 @@ export function DepositFormClient({ vault }: { vault: VaultInfoDto | null }) {
       <h2 id="deposit-title" className="text-base font-semibold text-slate-900">
         {t('title')}
       </h2>
-      <p className="mt-1 max-w-3xl text-sm text-slate-600">{t('intro')}</p>
-      <form onSubmit={submit} noValidate autoComplete="off" className="mt-4 grid gap-4 lg:grid-cols-2">
-        <div className="space-y-4">
-          <Field label={t('value')} hint={t('valueHint')} error={fields.value}>
-            {(props) => (
-              <input
-                {...props}
-                ref={valueRef}
-                name="token-value"
-                type="password"
-                autoComplete="off"
-                spellCheck={false}
-                autoCapitalize="off"
-                autoCorrect="off"
-                data-lpignore="true"
-                data-1p-ignore="true"
-              />
-            )}
-          </Field>
-          <TextField label={t('label')} hint={t('labelHint')} error={fields.label} value={label} onChange={(event) => setLabel(event.target.value)} maxLength={100} />
-          <TextField label={t('purpose')} hint={t('purposeHint')} error={fields.purpose} value={purpose} onChange={(event) => setPurpose(event.target.value)} maxLength={500} />
-        </div>
-        <div className="space-y-4">
-          <fieldset>
-            <legend className="text-sm font-medium text-slate-800">{t('endpoint')}</legend>
-            <div className="mt-2 space-y-1">
-              {ENDPOINTS.map((kind) => (
-                <label key={kind} className="flex items-center gap-2 text-sm text-slate-800">
-                  <input type="radio" name="endpoint" value={kind} checked={endpoint === kind} onChange={() => setEndpoint(kind)} className={focusRing} />
-                  {t(`endpoints.${kind}`)}
-                </label>
-              ))}
+      <ProviderChoice value={provider} onChange={setProvider} />
+      {provider === 'tapi' ? (
+        <>
+          <TapiDepositFormClient egress={egress} />
+          {vault && (
+            <div className="mt-4">
+              <VaultNote vault={vault} />
             </div>
-          </fieldset>
-          {endpoint === 'custom' && (
-            <TextField label={t('address')} hint={t('addressHint')} error={fields['endpoint.address']} value={address} onChange={(event) => setAddress(event.target.value)} />
           )}
-          {vault && <VaultNote vault={vault} />}
-        </div>
-        <div className="lg:col-span-2">
-          <Button type="submit" disabled={pending}>
-            {pending ? t('pending') : t('submit')}
-          </Button>
-        </div>
-      </form>
-
-      <div aria-live="polite" className="mt-4 space-y-3">
-        {refusal && (
-          <Alert tone="error" title={t('refused')}>
-            <p>{refusal.message}</p>
-            <p className="mt-1">{refusal.status === 503 ? t('unavailableHint') : t('refusedHint')}</p>
-          </Alert>
-        )}
-        {result?.duplicate && (
-          <Alert tone="warning" title={t('duplicateTitle')}>
-            <p>{t('duplicateBody', { name: result.token.label })}</p>
-            <Link href={`/tokens/${result.token.id}`} className="mt-2 inline-block font-medium underline">
-              {t('openExisting')}
-            </Link>
-          </Alert>
-        )}
-        {result && !result.duplicate && (
-          <Alert tone="success" title={t('deposited')}>
-            <p>{t('depositedBody', { count: result.token.accounts.length })}</p>
-            <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1">
-              <dt>{t('kindLabel')}</dt>
-              <dd>{info(`kinds.${result.token.kind}`)}</dd>
-              <dt>{t('maskedLabel')}</dt>
-              <dd>
-                <Masked value={result.token.masked} />
-              </dd>
-              <dt>{t('accountsLabel')}</dt>
-              <dd>
-                <ul>
-                  {result.token.accounts.map((account) => (
-                    <li key={account.id}>
-                      <span className="font-mono">{account.id}</span> {account.name} — {info(`levels.${account.accessLevel}`)}
-                    </li>
+        </>
+      ) : (
+        <>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">{t('intro')}</p>
+          <form onSubmit={submit} noValidate autoComplete="off" className="mt-4 grid gap-4 lg:grid-cols-2">
+            <div className="space-y-4">
+              <Field label={t('value')} hint={t('valueHint')} error={fields.value}>
+                {(props) => (
+                  <input
+                    {...props}
+                    ref={valueRef}
+                    name="token-value"
+                    type="password"
+                    autoComplete="off"
+                    spellCheck={false}
+                    autoCapitalize="off"
+                    autoCorrect="off"
+                    data-lpignore="true"
+                    data-1p-ignore="true"
+                  />
+                )}
+              </Field>
+              <TextField label={t('label')} hint={t('labelHint')} error={fields.label} value={label} onChange={(event) => setLabel(event.target.value)} maxLength={100} />
+              <TextField label={t('purpose')} hint={t('purposeHint')} error={fields.purpose} value={purpose} onChange={(event) => setPurpose(event.target.value)} maxLength={500} />
+            </div>
+            <div className="space-y-4">
+              <fieldset>
+                <legend className="text-sm font-medium text-slate-800">{t('endpoint')}</legend>
+                <div className="mt-2 space-y-1">
+                  {ENDPOINTS.map((kind) => (
+                    <label key={kind} className="flex items-center gap-2 text-sm text-slate-800">
+                      <input type="radio" name="endpoint" value={kind} checked={endpoint === kind} onChange={() => setEndpoint(kind)} className={focusRing} />
+                      {t(`endpoints.${kind}`)}
+                    </label>
                   ))}
-                </ul>
-              </dd>
-              {result.token.tariff && (
-                <>
-                  <dt>{t('limits')}</dt>
+                </div>
+              </fieldset>
+              {endpoint === 'custom' && (
+                <TextField label={t('address')} hint={t('addressHint')} error={fields['endpoint.address']} value={address} onChange={(event) => setAddress(event.target.value)} />
+              )}
+              {vault && <VaultNote vault={vault} />}
+            </div>
+            <div className="lg:col-span-2">
+              <Button type="submit" disabled={pending}>
+                {pending ? t('pending') : t('submit')}
+              </Button>
+            </div>
+          </form>
+
+          <div aria-live="polite" className="mt-4 space-y-3">
+            {refusal && (
+              <Alert tone="error" title={t('refused')}>
+                <p>{refusal.message}</p>
+                <p className="mt-1">{refusal.status === 503 ? t('unavailableHint') : t('refusedHint')}</p>
+              </Alert>
+            )}
+            {result?.duplicate && (
+              <Alert tone="warning" title={t('duplicateTitle')}>
+                <p>{t('duplicateBody', { name: result.token.label })}</p>
+                <Link href={`/tokens/${result.token.id}`} className="mt-2 inline-block font-medium underline">
+                  {t('openExisting')}
+                </Link>
+              </Alert>
+            )}
+            {result && !result.duplicate && (
+              <Alert tone="success" title={t('deposited')}>
+                <p>{t('depositedBody', { count: result.token.accounts.length })}</p>
+                <dl className="mt-2 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1">
+                  <dt>{t('kindLabel')}</dt>
+                  <dd>{info(`kinds.${result.token.kind}`)}</dd>
+                  <dt>{t('maskedLabel')}</dt>
+                  <dd>
+                    <Masked value={result.token.masked} />
+                  </dd>
+                  <dt>{t('accountsLabel')}</dt>
                   <dd>
                     <ul>
-                      {result.token.tariff.unaryLimits.slice(0, 4).map((limit, index) => (
-                        <li key={index}>
-                          {t('unaryLimit', { count: limit.limitPerMinute })}: <span className="text-xs">{limit.methods.slice(0, 3).join(', ')}{limit.methods.length > 3 ? '…' : ''}</span>
+                      {result.token.accounts.map((account) => (
+                        <li key={account.id}>
+                          <span className="font-mono">{account.id}</span> {account.name} — {info(`levels.${account.accessLevel}`)}
                         </li>
-                      ))}
-                      {result.token.tariff.streamLimits.slice(0, 3).map((limit, index) => (
-                        <li key={`s${index}`}>{t('streamLimit', { count: limit.limit })}</li>
                       ))}
                     </ul>
                   </dd>
-                </>
-              )}
-            </dl>
-            <Link href={`/tokens/${result.token.id}`} className="mt-2 inline-block font-medium underline">
-              {t('openNew')}
-            </Link>
-          </Alert>
-        )}
-      </div>
+                  {result.token.tariff && (
+                  <>
+                      <dt>{t('limits')}</dt>
+                      <dd>
+                        <ul>
+                          {result.token.tariff.unaryLimits.slice(0, 4).map((limit, index) => (
+                            <li key={index}>
+                              {t('unaryLimit', { count: limit.limitPerMinute })}: <span className="text-xs">{limit.methods.slice(0, 3).join(', ')}{limit.methods.length > 3 ? '…' : ''}</span>
+                            </li>
+                          ))}
+                          {result.token.tariff.streamLimits.slice(0, 3).map((limit, index) => (
+                            <li key={`s${index}`}>{t('streamLimit', { count: limit.limit })}</li>
+                          ))}
+                        </ul>
+                      </dd>
+                  </>
+                  )}
+                </dl>
+                <Link href={`/tokens/${result.token.id}`} className="mt-2 inline-block font-medium underline">
+                  {t('openNew')}
+                </Link>
+              </Alert>
+            )}
+          </div>
+          </>
+      )}
     </Card>
   );
 }

@@ -13,6 +13,7 @@ import { useTokenRequest } from './use-token-request';
 
 export function GrantsEditorClient({ token, candidates }: { token: TokenDto; candidates: GrantCandidateDto[] }) {
   const t = useTranslations('tokenDetail');
+  const tapi = useTranslations('tapiTokens.grants');
   const router = useRouter();
   const request = useTokenRequest();
   const [userId, setUserId] = useState('');
@@ -76,6 +77,8 @@ export function GrantsEditorClient({ token, candidates }: { token: TokenDto; can
           {token.accounts.length > 0 && (
             <fieldset>
               <legend className="text-sm font-medium text-slate-800">{t('grantAccounts')}</legend>
+              {/* An H2H token works for one company: a grant without accounts is a grant by company. */}
+              {token.tapi && <p className="text-xs text-slate-600">{tapi('wholeCompany', { name: token.tapi.company.name ?? `INN ${token.tapi.company.inn}` })}</p>}
               <div className="mt-1 space-y-1">
                 {token.accounts.map((account) => (
                   <label key={account.id} className="flex items-center gap-2 text-sm">
@@ -84,7 +87,7 @@ export function GrantsEditorClient({ token, candidates }: { token: TokenDto; can
                       checked={accountIds.includes(account.id)}
                       onChange={(event) => setAccountIds((current) => (event.target.checked ? [...current, account.id] : current.filter((id) => id !== account.id)))}
                     />
-                    <span className="font-mono text-xs">{account.id}</span> <span className="text-xs text-slate-600">{account.name}</span>
+                    <span className="font-mono text-xs break-all">{account.id}</span> <span className="text-xs text-slate-600">{account.name}</span>
                   </label>
                 ))}
               </div>

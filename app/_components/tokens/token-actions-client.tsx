@@ -10,12 +10,14 @@ import { Alert } from '../ui/alert';
 import { Button, buttonClasses } from '../ui/button';
 import { Card } from '../ui/card';
 import { Field, TextField } from '../ui/field';
+import { splitList } from './tapi-deposit-form-client';
 import { useTokenRequest } from './use-token-request';
 
 type Panel = 'rename' | 'replace' | 'retire' | null;
 
 export function TokenActionsClient({ token }: { token: TokenDto }) {
   const t = useTranslations('tokenDetail');
+  const tapi = useTranslations('tapiTokens');
   const router = useRouter();
   const request = useTokenRequest();
   const [panel, setPanel] = useState<Panel>(null);
@@ -23,6 +25,8 @@ export function TokenActionsClient({ token }: { token: TokenDto }) {
   const [label, setLabel] = useState(token.label);
   const [purpose, setPurpose] = useState(token.purpose);
   const replaceRef = useRef<HTMLInputElement>(null);
+  const [newIps, setNewIps] = useState('');
+  const [newAccesses, setNewAccesses] = useState('');
   const confirmRef = useRef<HTMLButtonElement>(null);
   const base = `/api/tokens/${token.id}`;
   const retired = token.status === 'retired';
@@ -45,18 +49,25 @@ export function TokenActionsClient({ token }: { token: TokenDto }) {
     event.preventDefault();
     const value = replaceRef.current?.value ?? '';
     if (replaceRef.current) replaceRef.current.value = '';
-    await act('POST', `${base}/replace`, { value }, t('replaced'));
+    // An H2H token's new IPs or accesses, when given, replace the stored ones; empty keeps them.
+    const ips = splitList(newIps);
+    const accesses = splitList(newAccesses, { commas: false });
+    const body = { value, ...(ips.length ? { ipAllowlist: ips } : {}), ...(accesses.length ? { accesses } : {}) };
+    if (await act('POST', `${base}/replace`, body, t('replaced'))) {
+      setNewIps('');
+      setNewAccesses('');
+    }
   }
 
   return (
     <>
       <Card aria-labelledby="revoke-title" className="border-amber-300 bg-amber-50">
         <h2 id="revoke-title" className="text-base font-semibold text-amber-950">
-          {t('revokeTitle')}
+          {token.provider === 'tapi' ? tapi('revoke.title') : t('revokeTitle')}
         </h2>
-        <p className="mt-1 text-sm text-amber-950">{t('revokeBody')}</p>
+        <p className="mt-1 text-sm text-amber-950">{token.provider === 'tapi' ? tapi('revoke.body') : t('revokeBody')}</p>
         <a href={token.revokeUrl} target="_blank" rel="noopener noreferrer" className={buttonClasses('secondary', 'sm', 'mt-3')}>
-          {t('revokeLink')} ↗
+          {token.provider === 'tapi' ? tapi('revoke.link') : t('revokeLink')} ↗
         </a>
       </Card>
 
@@ -118,9 +129,19 @@ export function TokenActionsClient({ token }: { token: TokenDto }) {
 
           {panel === 'replace' && (
             <form className="mt-4 space-y-3" onSubmit={(event) => void replace(event)} autoComplete="off" noValidate>
-              <Field label={t('replace')} hint={t('replaceHint')} error={request.fieldErrors.value}>
+              <Field label={t('replace')} hint={token.provider === 'tapi' ? tapi('replace.hint') : t('replaceHint')} error={request.fieldErrors.value}>
                 {(props) => <input {...props} ref={replaceRef} type="password" autoComplete="off" spellCheck={false} data-lpignore="true" data-1p-ignore="true" />}
               </Field>
+              {token.provider === 'tapi' && (
+                <>
+                  <Field label={tapi('replace.ips')} error={Object.entries(request.fieldErrors).find(([name]) => name.startsWith('ipAllowlist'))?.[1]}>
+                    {(props) => <textarea {...props} className={`${props.className} font-mono text-xs`} rows={2} spellCheck={false} value={newIps} onChange={(event) => setNewIps(event.target.value)} />}
+                  </Field>
+                  <Field label={tapi('replace.accesses')} error={Object.entries(request.fieldErrors).find(([name]) => name.startsWith('accesses'))?.[1]}>
+                    {(props) => <textarea {...props} className={`${props.className} font-mono text-xs`} rows={3} spellCheck={false} value={newAccesses} onChange={(event) => setNewAccesses(event.target.value)} />}
+                  </Field>
+                </>
+              )}
               <div className="flex gap-2">
                 <Button type="submit" size="sm" disabled={request.pending}>
                   {t('replaceSubmit')}

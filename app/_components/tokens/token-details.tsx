@@ -3,12 +3,17 @@ import { useFormatter, useTranslations } from 'next-intl';
 import type { TokenUsageDto } from '@/lib/audit/list-token-usage';
 import type { TokenDto } from '@/lib/custody/dto';
 import { Card } from '../ui/card';
+import { TapiFacts } from './tapi-facts';
 import { DiesOn, KeptAlive, LastCheck, LastUsed, Masked } from './token-facts';
 
 export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUsageDto[] }) {
   const t = useTranslations('tokenDetail');
   const info = useTranslations('tokenInfo');
+  const markets = useTranslations('markets');
   const format = useFormatter();
+  const accountType = (type: string | null | undefined) => (type && markets.has(`accountType.${type}` as never) ? markets(`accountType.${type}` as never) : type);
+  // T-Bank's verdict that the token may trade means nothing here while Strongroom's policy keeps trading off.
+  const rightLabel = (right: string) => (right === 'trade' && !token.tradingEnabled ? info('rights.tradeOff') : info(`rights.${right}` as never));
   const date = (iso: string) => format.dateTime(new Date(iso), { dateStyle: 'medium', timeStyle: 'short' });
   const row = (label: string, value: React.ReactNode) => (
     <div className="grid gap-1 py-2 sm:grid-cols-3">
@@ -38,7 +43,7 @@ export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUs
           {row(t('fields.created'), date(token.createdAt))}
           {row(t('fields.purpose'), token.purpose || <span className="text-slate-500">{t('noPurpose')}</span>)}
           {row(t('fields.lastUsed'), <LastUsed token={token} />)}
-          {row(t('fields.keptAlive'), <KeptAlive token={token} />)}
+          {row(t('fields.keptAlive'), <KeptAlive token={token} labelled={false} />)}
           {row(t('fields.dies'), <DiesOn token={token} />)}
           {row(
             t('fields.check'),
@@ -64,6 +69,8 @@ export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUs
         </dl>
       </Card>
 
+      <TapiFacts token={token} />
+
       <Card aria-labelledby="accounts-title">
         <h2 id="accounts-title" className="text-base font-semibold text-slate-900">
           {t('accountsTitle')}
@@ -79,12 +86,15 @@ export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUs
                   <span>
                     <span className="font-mono">{account.id}</span> <span className="text-slate-700">{account.name}</span>{' '}
                     <span className="text-xs text-slate-500">
-                      {account.type} · {account.status}
+                      {[accountType(account.type), account.currency ?? account.status].filter(Boolean).join(' · ')}
                     </span>
                   </span>
-                  <span className="text-xs">
-                    {info(`levels.${account.accessLevel}`)} · {info(`rights.${right}`)}
-                  </span>
+                  {/* T-API reports no per-account rights: what a token may do is its accesses. */}
+                  {token.provider !== 'tapi' && (
+                    <span className="text-xs">
+                      {info(`levels.${account.accessLevel}`)} · {rightLabel(right)}
+                    </span>
+                  )}
                 </li>
               );
             })}
@@ -92,38 +102,53 @@ export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUs
         )}
       </Card>
 
-      <Card aria-labelledby="limits-title">
-        <h2 id="limits-title" className="text-base font-semibold text-slate-900">
-          {t('limitsTitle')}
-        </h2>
-        {!token.tariff ? (
-          <p className="mt-2 text-sm text-slate-600">{t('noLimits')}</p>
-        ) : (
-          <div className="mt-2 grid gap-4 sm:grid-cols-2">
-            <div>
-              <h3 className="text-sm font-medium text-slate-800">{t('unary')}</h3>
-              <ul className="mt-1 space-y-1 text-xs text-slate-700">
-                {token.tariff.unaryLimits.map((limit, index) => (
-                  <li key={index}>
-                    <span className="font-medium">{limit.limitPerMinute}</span>: <span className="break-all">{limit.methods.map((method) => method.split('.').pop()).join(', ')}</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-            <div>
-              <h3 className="text-sm font-medium text-slate-800">{t('streams')}</h3>
-              <ul className="mt-1 space-y-1 text-xs text-slate-700">
-                {token.tariff.streamLimits.map((limit, index) => (
-                  <li key={index}>
-                    {t('streamLine', { count: limit.limit })} · {t('openNow', { count: limit.open })}:{' '}
-                    <span className="break-all">{limit.streams.map((stream) => stream.split('.').pop()).join(', ')}</span>
-                  </li>
-                ))}
-              </ul>
-            </div>
-          </div>
-        )}
-      </Card>
+      {token.provider !== 'tapi' && (
+        <Card aria-labelledby="limits-title">
+          <h2 id="limits-title" className="text-base font-semibold text-slate-900">
+            {t('limitsTitle')}
+          </h2>
+          {!token.tariff ? (
+            <p className="mt-2 text-sm text-slate-600">{t('noLimits')}</p>
+          ) : (
+            <>
+              <p className="mt-2 text-sm text-slate-700">
+                {t('limitsSummary', {
+                  methods: token.tariff.unaryLimits.reduce((sum, limit) => sum + limit.methods.length, 0),
+                  groups: token.tariff.unaryLimits.length,
+                  streams: token.tariff.streamLimits.length,
+                })}
+              </p>
+              <div className="mt-2 grid gap-4 sm:grid-cols-2">
+                <div>
+                  <h3 className="text-sm font-medium text-slate-800">{t('unary')}</h3>
+                  {/* A tariff names ~100 methods: one line per limit group, the methods on request. */}
+                  <ul className="mt-1 space-y-1 text-xs text-slate-700">
+                    {token.tariff.unaryLimits.map((limit, index) => (
+                      <li key={index}>
+                        <details>
+                          <summary className="cursor-pointer">{t('limitGroup', { limit: limit.limitPerMinute, count: limit.methods.length })}</summary>
+                          <p className="mt-1 break-all text-slate-600">{limit.methods.map((method) => method.split('.').pop()).join(', ')}</p>
+                        </details>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+                <div>
+                  <h3 className="text-sm font-medium text-slate-800">{t('streams')}</h3>
+                  <ul className="mt-1 space-y-1 text-xs text-slate-700">
+                    {token.tariff.streamLimits.map((limit, index) => (
+                      <li key={index}>
+                        {t('streamLine', { count: limit.limit })} · {t('openNow', { count: limit.open })}:{' '}
+                        <span className="break-all">{limit.streams.map((stream) => stream.split('.').pop()).join(', ')}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              </div>
+            </>
+          )}
+        </Card>
+      )}
 
       <Card aria-labelledby="usage-title">
         <h2 id="usage-title" className="text-base font-semibold text-slate-900">

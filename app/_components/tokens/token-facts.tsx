@@ -14,12 +14,14 @@ export function LastUsed({ token }: { token: TokenDto }) {
   return <>{by.kind === 'person' ? t('byPerson', { name: by.name, date }) : t('byJob', { name: by.name, date })}</>;
 }
 
-/** Whether and when Strongroom's own checks last kept the token alive. */
-export function KeptAlive({ token }: { token: TokenDto }) {
+/** Whether and when Strongroom's own checks last kept the token alive; `labelled` when no row label says it already. */
+export function KeptAlive({ token, labelled = true }: { token: TokenDto; labelled?: boolean }) {
   const t = useTranslations('tokenInfo');
   const format = useFormatter();
-  if (!token.keepAlive) return <>{t('notKeptAlive')}</>;
-  return <>{t('keptAlive', { date: token.lastKeptAliveAt ? format.dateTime(new Date(token.lastKeptAliveAt), { dateStyle: 'medium', timeStyle: 'short' }) : '—' })}</>;
+  if (!token.keepAlive) return <>{labelled ? t('notKeptAlive') : t('notKeptAliveShort')}</>;
+  const date = token.lastKeptAliveAt ? format.dateTime(new Date(token.lastKeptAliveAt), { dateStyle: 'medium', timeStyle: 'short' }) : null;
+  if (labelled) return <>{t('keptAlive', { date: date ?? '—' })}</>;
+  return <>{date ? t('keptAliveOn', { date }) : t('keptAliveNotYet')}</>;
 }
 
 /** The day the token dies and the days left. */

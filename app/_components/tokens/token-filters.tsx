@@ -42,7 +42,7 @@ export function TokenFilters({ values }: { values: TokenFilterValues }) {
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
         <label className="col-span-2 block text-xs font-medium text-slate-700 sm:col-span-3 lg:col-span-2">
           {t('search')}
-          <input type="search" name="q" defaultValue={values.q ?? ''} placeholder={t('searchHint')} className={`mt-1 ${control}`} />
+          <input type="search" name="q" defaultValue={values.q ?? ''} maxLength={100} placeholder={t('searchHint')} className={`mt-1 ${control}`} />
         </label>
         {select('status', t('status'), STATUSES, (value) => info(`statuses.${value as (typeof STATUSES)[number]}`))}
         {select('kind', t('kind'), KINDS, (value) => info(`kinds.${value as (typeof KINDS)[number]}`))}

@@ -3,6 +3,7 @@ import { useFormatter, useTranslations } from 'next-intl';
 import Link from 'next/link';
 import type { TokenDto } from '@/lib/custody/dto';
 import { focusRing } from '../ui/button';
+import { TapiSummary } from './tapi-facts';
 import { DiesOn, KeptAlive, LastCheck, LastUsed, Masked } from './token-facts';
 import { TokenStatusBadge } from './token-status-badge';
 
@@ -13,7 +14,8 @@ export function TokenList({ tokens }: { tokens: TokenDto[] }) {
       <h2 id="token-list-title" className="mb-3 text-base font-semibold text-slate-900">
         {t('listTitle', { count: tokens.length })}
       </h2>
-      <ul className="grid gap-3 md:hidden" aria-label={t('listTitle', { count: tokens.length })}>
+      {/* minmax(0, 1fr): a card may be narrower than its longest no-wrap line (truncated purposes), never wider than the screen. */}
+      <ul className="grid grid-cols-1 gap-3 md:hidden" aria-label={t('listTitle', { count: tokens.length })}>
         {tokens.map((token) => (
           <TokenCard key={token.id} token={token} />
         ))}
@@ -51,10 +53,13 @@ function Identity({ token }: { token: TokenDto }) {
         {token.label}
       </Link>
       <p className="text-xs text-slate-600">
-        {info(`providers.${token.provider}`)} · {info(`kinds.${token.kind}`)} · {info(`endpoints.${token.endpoint.kind}`)} · <Masked value={token.masked} />
+        {info(`providers.${token.provider}`)}
+        {/* An H2H token has no kind beyond its provider. */}
+        {token.provider !== 'tapi' && <> · {info(`kinds.${token.kind}`)}</>} · {info(`endpoints.${token.endpoint.kind}`)} · <Masked value={token.masked} />
       </p>
       <p className="text-xs text-slate-600">{t('ownerLine', { name: token.owner.name, date: format.dateTime(new Date(token.createdAt), { dateStyle: 'medium' }) })}</p>
       {token.purpose && <p className="truncate text-xs text-slate-500">{token.purpose}</p>}
+      <TapiSummary token={token} />
     </div>
   );
 }
@@ -67,7 +72,7 @@ function Accounts({ token }: { token: TokenDto }) {
       <ul className="space-y-0.5">
         {token.accounts.map((account) => (
           <li key={account.id} className="text-xs">
-            <span className="font-mono">{account.id}</span> <span className="text-slate-600">{info(`levels.${account.accessLevel}`)}</span>
+            <span className="font-mono break-all">{account.id}</span> <span className="text-slate-600">{account.currency ?? info(`levels.${account.accessLevel}`)}</span>
           </li>
         ))}
       </ul>

@@ -1,6 +1,6 @@
-// POST /api/setup – first run: create the owner account (409 once any account exists)
-import { setupSchema } from '@/lib/auth/schema';
+// POST /api/setup – first run: create the owner account with the setup code from the server log (409 once any account exists)
 import { route } from '@/lib/http/route';
-import { createOwner } from '@/lib/setup/create-owner';
+import { claimSetup } from '@/lib/setup/claim-setup';
+import { claimSetupSchema } from '@/lib/setup/schema';
 
-export const POST = route({ permission: 'public', body: setupSchema }, async ({ body }) => Response.json(await createOwner(body), { status: 201 }));
+export const POST = route({ permission: 'public', body: claimSetupSchema }, async ({ body }) => Response.json(await claimSetup(body), { status: 201 }));

@@ -1,20 +1,27 @@
 // /instruments/[uid] – a share, bond, ETF or currency: chart, last price, status, order book
 import { getTranslations } from 'next-intl/server';
+import { notFound } from 'next/navigation';
 import { FailureAlert, StaleNotice } from '@/app/_components/portfolio/failure-alert';
 import { InstrumentView } from '@/app/_components/portfolio/instrument-view';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
+import { idSegment } from '@/lib/http/schema-primitives';
 import { loadInstrumentPage } from '@/lib/portfolio/pages';
+import { instrumentParamsSchema } from '@/lib/portfolio/schema';
 
 export async function generateMetadata() {
   return { title: (await getTranslations('instrument'))('searchTitle') };
 }
 
 export default async function InstrumentPage({ params, searchParams }: { params: Promise<{ uid: string }>; searchParams: Promise<{ token?: string }> }) {
-  const [{ uid }, { token }] = await Promise.all([params, searchParams]);
+  const [raw, { token }] = await Promise.all([params, searchParams]);
+  const parsed = instrumentParamsSchema.safeParse(raw);
+  if (!parsed.success) notFound();
   const viewer = await pageViewer();
   const t = await getTranslations('instrument');
-  const { data, failure } = await loadInstrumentPage(viewer, uid, { token: typeof token === 'string' ? token : null });
+  // A token id that cannot be one is ignored, as if none was named.
+  const tokenId = idSegment.safeParse(token).data ?? null;
+  const { data, failure } = await loadInstrumentPage(viewer, parsed.data.uid, { token: tokenId });
   return (
     <>
       <PageHeader title={data ? `${data.instrument.name} (${data.instrument.ticker})` : t('loadFailed')} />

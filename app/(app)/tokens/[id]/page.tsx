@@ -10,14 +10,18 @@ import { TokenStatusBadge } from '@/app/_components/tokens/token-status-badge';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
 import { getTokenPage } from '@/lib/custody/get-token-page';
+import { tokenParamsSchema } from '@/lib/custody/schema';
 
 export async function generateMetadata() {
   return { title: (await getTranslations('tokens'))('title') };
 }
 
 export default async function TokenPage({ params }: { params: Promise<{ id: string }> }) {
+  // An id that cannot be a token's (not a UUID, NUL, broken Unicode) is simply not found.
+  const parsed = tokenParamsSchema.safeParse(await params);
+  if (!parsed.success) notFound();
   const viewer = await pageViewer();
-  const page = await getTokenPage(viewer, (await params).id);
+  const page = await getTokenPage(viewer, parsed.data.id);
   if (!page) notFound();
   const t = await getTranslations('tokenDetail');
   const { token } = page;
@@ -37,7 +41,8 @@ export default async function TokenPage({ params }: { params: Promise<{ id: stri
         </div>
         <div className="space-y-6">
           <TokenActionsClient token={token} />
-          {token.can.manage && token.status !== 'retired' && <PolicyEditorClient token={token} />}
+          {/* Call classes are T-Invest's; an H2H token's reach is its accesses. */}
+          {token.can.manage && token.status !== 'retired' && token.provider !== 'tapi' && <PolicyEditorClient token={token} />}
           {token.can.manage && token.status !== 'retired' && <GrantsEditorClient token={token} candidates={page.candidates} />}
         </div>
       </div>

@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 import { placeSandboxOrder } from '@/lib/portfolio/sandbox';
 import { sandboxOrderSchema } from '@/lib/portfolio/schema';
 
-export const POST = route({ permission: 'overview.read', body: sandboxOrderSchema }, ({ viewer, body }) => placeSandboxOrder(viewer, body));
+export const POST = route({ permission: 'sandbox.trade', body: sandboxOrderSchema }, ({ viewer, body }) => placeSandboxOrder(viewer, body));

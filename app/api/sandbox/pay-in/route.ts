@@ -3,4 +3,4 @@ import { route } from '@/lib/http/route';
 import { payInSandbox } from '@/lib/portfolio/sandbox';
 import { sandboxPayInSchema } from '@/lib/portfolio/schema';
 
-export const POST = route({ permission: 'overview.read', body: sandboxPayInSchema }, ({ viewer, body }) => payInSandbox(viewer, body));
+export const POST = route({ permission: 'sandbox.trade', body: sandboxPayInSchema }, ({ viewer, body }) => payInSandbox(viewer, body));

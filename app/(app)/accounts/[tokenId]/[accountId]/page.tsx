@@ -1,6 +1,7 @@
 // /accounts/[tokenId]/[accountId] – one account's positions, prices and cash
 import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
 import { AccountBadges, AccountTypeName } from '@/app/_components/portfolio/account-label';
 import { AccountPortfolio } from '@/app/_components/portfolio/account-portfolio';
 import { FailureAlert, StaleNotice } from '@/app/_components/portfolio/failure-alert';
@@ -8,13 +9,16 @@ import { buttonClasses } from '@/app/_components/ui/button';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
 import { loadAccountPage } from '@/lib/portfolio/pages';
+import { accountParamsSchema } from '@/lib/portfolio/schema';
 
 export async function generateMetadata() {
   return { title: (await getTranslations('accountPage'))('positions') };
 }
 
 export default async function AccountPage({ params }: { params: Promise<{ tokenId: string; accountId: string }> }) {
-  const { tokenId, accountId } = await params;
+  const parsed = accountParamsSchema.safeParse(await params);
+  if (!parsed.success) notFound();
+  const { tokenId, accountId } = parsed.data;
   const viewer = await pageViewer();
   const t = await getTranslations('accountPage');
   const { data, failure } = await loadAccountPage(viewer, tokenId, accountId);

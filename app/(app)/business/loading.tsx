@@ -1,0 +1,6 @@
+// /business while T-API answers
+import { PageSkeleton } from '@/app/_components/portfolio/page-skeleton';
+
+export default function Loading() {
+  return <PageSkeleton rows={6} />;
+}
