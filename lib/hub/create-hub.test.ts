@@ -277,6 +277,35 @@ describe('hub portfolio and positions', () => {
     expect(fakes.portfolio[1]!.stream.closed).toBe(true);
     expect(hub.metrics().tokens).toEqual({});
   });
+
+  it('a reopen that meets "limit of open streams" (80001, the old stream not yet gone upstream) retries within seconds, not the slow wait', async () => {
+    const { fakes, hub, tick } = setup({ slowRetryMs: 60_000, random: () => 0.9 });
+    const r = recorder();
+    hub.subscribe('a', 'x', ['positions:tok:acc1'], () => {});
+    await tick();
+    hub.subscribe('b', 'x', ['positions:tok:acc2'], r.on);
+    await tick();
+    expect(fakes.positions.map((p) => p.accountIds)).toEqual([['acc1'], ['acc1', 'acc2']]);
+    fakes.positions[1]!.stream.fail(Object.assign(new Error('limit of open streams exceeded'), { kind: 'rate_limited', apiCode: '80001' }));
+    await settle();
+    expect(r.events.filter((e) => e.kind === 'status').at(-1)).toMatchObject({ state: 'reconnecting', reason: 'stream_limit' });
+    await tick(5_000);
+    expect(fakes.positions).toHaveLength(3);
+    expect(fakes.positions[2]!.accountIds).toEqual(['acc1', 'acc2']);
+    // A limit that outlasts a few quick tries is someone else's streams: then the slow wait.
+    for (const attempt of [3, 4]) {
+      fakes.positions[attempt - 1]!.stream.fail(Object.assign(new Error('limit of open streams exceeded'), { kind: 'rate_limited', apiCode: '80001' }));
+      await settle();
+      await tick(5_000);
+    }
+    expect(fakes.positions).toHaveLength(5);
+    fakes.positions[4]!.stream.fail(Object.assign(new Error('limit of open streams exceeded'), { kind: 'rate_limited', apiCode: '80001' }));
+    await settle();
+    await tick(5_000);
+    expect(fakes.positions).toHaveLength(5);
+    await tick(60_000);
+    expect(fakes.positions).toHaveLength(6);
+  });
 });
 
 const rub = (amount: string): MoneyDto => ({ amount, currency: 'RUB' });

@@ -48,8 +48,15 @@ const SLOW_KINDS = new Set(['token_invalid', 'insufficient_rights', 'rate_limite
 /** grpc status UNIMPLEMENTED: the server has no such method (grpc-js is imported by lib/tinvest only). */
 const UNIMPLEMENTED = 12;
 
+/** T-Invest's "limit of open streams exceeded": it clears when a stream closes, often our own just-cancelled one. */
+const OPEN_STREAMS_EXCEEDED = '80001';
+const QUICK_STREAM_LIMIT_TRIES = 3;
+
 export function reasonOf(error: unknown): string {
   if ((error as { grpcCode?: unknown } | null)?.grpcCode === UNIMPLEMENTED) return 'unimplemented';
+  // Not a per-minute rate limit: reopening a stream for a new account list can meet the old one not yet
+  // gone upstream, so this retries on the normal backoff (seconds), not the slow wait for rate limits.
+  if ((error as { apiCode?: unknown } | null)?.apiCode === OPEN_STREAMS_EXCEEDED) return 'stream_limit';
   const kind = (error as { kind?: unknown } | null)?.kind;
   return typeof kind === 'string' ? kind : 'error';
 }
@@ -201,7 +208,9 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
     this.stop();
     this.attempt = stable ? 1 : this.attempt + 1;
     this.reconnects++;
-    const delay = SLOW_KINDS.has(reason)
+    // A stream limit that outlives a few quick tries is someone else's streams, not our own reopen: wait slowly.
+    const slow = SLOW_KINDS.has(reason) || (reason === 'stream_limit' && this.attempt > QUICK_STREAM_LIMIT_TRIES);
+    const delay = slow
       ? backoffDelay(Infinity, { ...this.o.backoff, maxMs: Math.max(this.o.slowMs, this.o.backoff.maxMs) }, this.o.random)
       : backoffDelay(this.attempt, this.o.backoff, this.o.random);
     this.reason = reason;

@@ -113,33 +113,53 @@ export function useLiveTopic(topic: string | null): LiveTopicState {
   );
 }
 
+/** How many refreshes one change may take before the page stops insisting (the upstream may disagree with itself). */
+const MAX_REFRESHES_PER_CHANGE = 4;
+
 /**
  * Re-renders the page's server components after one of `topics` changes. The first value of each topic is
- * usually what the page was rendered from, so it counts only when `rendered` says the page shows something
- * else (a change landed between the render and the stream's first event). The refresh waits `delayMs`
- * (past the server's short upstream cache), and every change in that window shares it.
+ * usually what the page was rendered from, so without `rendered` it does not count; with it, any value the
+ * page does not show counts (a change may land between the render and the stream's first event). The refresh
+ * waits `delayMs` after the last change (past the server's short upstream cache), so changes in a burst share
+ * one. A refresh may still render an upstream answer fetched just before the change (a slow call caches
+ * it for the full window): with `rendered`, the page looks again after each refresh and refreshes until it
+ * shows what the stream holds, a few times at most.
  */
 export function useRefreshOnChange(topics: readonly string[], delayMs: number, rendered?: (value: HubPayload) => boolean): void {
   const store = useStore();
   const router = useRouter();
   const key = [...new Set(topics)].sort().join(',');
+  // What the latest render shows; read when a timer fires, after a refresh has re-rendered the page.
+  const renderedRef = useRef(rendered);
+  useEffect(() => {
+    renderedRef.current = rendered;
+  }, [rendered]);
   useEffect(() => {
     if (!key) return;
+    const topicList = key.split(',');
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const cleanups = key.split(',').map((topic) => {
+    const shows = (topic: string) => {
+      const entry = store.get(topic);
+      return !entry || !renderedRef.current || renderedRef.current(entry.value);
+    };
+    const refresh = (attempt: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        router.refresh();
+        timer = attempt < MAX_REFRESHES_PER_CHANGE ? setTimeout(() => (topicList.every(shows) ? (timer = undefined) : refresh(attempt + 1)), delayMs) : undefined;
+      }, delayMs);
+    };
+    const cleanups = topicList.map((topic) => {
       const release = store.retain(topic);
       let seen = store.get(topic)?.receivedAt ?? null;
+      if (rendered && !shows(topic)) refresh(1);
       const off = store.subscribe(topic, () => {
         const at = store.get(topic)?.receivedAt ?? null;
         if (at === null || at === seen) return;
         const first = seen === null;
         seen = at;
-        if (timer !== undefined) return;
-        if (first && (!rendered || rendered(store.get(topic)!.value))) return;
-        timer = setTimeout(() => {
-          timer = undefined;
-          router.refresh();
-        }, delayMs);
+        if (rendered ? shows(topic) : first) return;
+        refresh(1);
       });
       return () => {
         off();
@@ -150,7 +170,9 @@ export function useRefreshOnChange(topics: readonly string[], delayMs: number, r
       clearTimeout(timer);
       for (const cleanup of cleanups) cleanup();
     };
-  }, [store, router, key, delayMs, rendered]);
+    // `rendered` is read through its ref; only whether there is one changes what counts.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [store, router, key, delayMs, rendered !== undefined]);
 }
 
 /** The page's connection: live, reconnecting (browser→server or server→T-Bank), offline. */
