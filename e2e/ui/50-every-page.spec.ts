@@ -1,9 +1,21 @@
 // Every page, as a phone shows it, in both languages: nothing wider than the screen, and no serious
-// or critical accessibility violation (axe-core, WCAG 2.1 A/AA). Runs after the specs that fill the
+// or critical accessibility violation (axe-core, WCAG 2.1 A/AA), and nothing cut off at 1440 px either;
+// screenshots of each at both widths go to e2e/.artifacts/screenshots. Runs after the specs that fill the
 // team with tokens, accounts, business accounts and shares, so the pages hold real data.
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, OWNER, signIn, test } from './support';
+
+const PHONE = { width: 375, height: 740 };
+const DESKTOP = { width: 1440, height: 900 };
+/** Kept as CI artifacts (never committed): every page at both widths in both languages. */
+const SCREENSHOTS = path.resolve(import.meta.dirname, '../.artifacts/screenshots');
+
+function screenshotPath(locale: string, width: number, page: string): string {
+  const slug = page.replace(/^\//, '').replace(/[^\w-]+/g, '_').slice(0, 80) || 'root';
+  return path.join(SCREENSHOTS, `${locale}-${width}-${slug}.png`);
+}
 
 const FIXED_PAGES = ['/overview', '/operations', '/instruments?q=SBER', '/sandbox', '/tokens', '/streams', '/team', '/audit', '/business', '/shares', '/account'];
 
@@ -12,6 +24,21 @@ async function firstLink(page: Page, path: string, prefix: string): Promise<stri
   await page.goto(path);
   const href = await page.locator(`main a[href^="${prefix}"]`).first().getAttribute('href', { timeout: 10_000 }).catch(() => null);
   return href;
+}
+
+/** The innermost elements that reach past the screen's right edge, as tag.class, for the failure message. */
+async function widestElements(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    // Inside a scroller (a wide table) an element may reach past the edge without widening the page.
+    const clippedBy = (el: HTMLElement) => {
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) if (getComputedStyle(up).overflowX !== 'visible') return true;
+      return false;
+    };
+    const past = [...document.querySelectorAll<HTMLElement>('body *')].filter((el) => el.getBoundingClientRect().right > width + 0.5 && !clippedBy(el));
+    const innermost = past.filter((el) => !past.some((other) => other !== el && el.contains(other)));
+    return innermost.slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 4).join('.')} "${(el.textContent ?? '').trim().slice(0, 40)}"`).join(', ');
+  });
 }
 
 async function pagesWithData(page: Page): Promise<string[]> {
@@ -28,7 +55,7 @@ async function pagesWithData(page: Page): Promise<string[]> {
 for (const locale of ['en', 'ru'] as const) {
   test(`every page at 375 px in ${locale}: no sideways scrolling, no serious accessibility violation`, async ({ page }) => {
     test.setTimeout(420_000);
-    await page.setViewportSize({ width: 375, height: 740 });
+    await page.setViewportSize(PHONE);
     await signIn(page, OWNER.email, OWNER.password);
     expect((await page.request.put('/api/account/locale', { data: { locale } })).ok()).toBe(true);
     const problems: string[] = [];
@@ -38,11 +65,18 @@ for (const locale of ['en', 'ru'] as const) {
         await expect(page.locator('html')).toHaveAttribute('lang', locale);
         await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-        if (overflow > 0) problems.push(`${path}: ${overflow} px wider than the screen`);
+        if (overflow > 0) problems.push(`${path}: ${overflow} px wider than the screen, at ${await widestElements(page)}`);
         const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
         for (const violation of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
           problems.push(`${path}: ${violation.id} (${violation.impact}) at ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
         }
+        await page.screenshot({ path: screenshotPath(locale, PHONE.width, path), fullPage: true });
+        // The same page on a desktop screen: nothing cut off there either, and a picture for the reviewer.
+        await page.setViewportSize(DESKTOP);
+        const desktopOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (desktopOverflow > 0) problems.push(`${path} at ${DESKTOP.width} px: ${desktopOverflow} px wider than the screen, at ${await widestElements(page)}`);
+        await page.screenshot({ path: screenshotPath(locale, DESKTOP.width, path), fullPage: true });
+        await page.setViewportSize(PHONE);
       }
     } finally {
       await page.request.put('/api/account/locale', { data: { locale: 'en' } });

@@ -8,6 +8,7 @@ import { buttonClasses } from '../ui/button';
 import { Card } from '../ui/card';
 import { Money } from '../portfolio/format';
 import { BusinessFailure } from './business-failure';
+import { ScrollRegion } from '../ui/scroll-region';
 
 function query(params: Record<string, string | string[] | null | undefined>): string {
   const search = new URLSearchParams();
@@ -123,7 +124,7 @@ export function StatementView({ view }: { view: StatementViewDto }) {
         ) : (
           <>
             <p className="mt-1 text-xs text-slate-500">{t('pageNote', { count: view.operations.length })}</p>
-            <div className="mt-3 overflow-x-auto">
+            <ScrollRegion label={t('title')} className="mt-3">
               <table className="w-full min-w-[40rem] text-left text-sm" data-testid="statement-table">
                 <thead className="text-slate-600">
                   <tr className="border-b border-slate-200">
@@ -151,7 +152,7 @@ export function StatementView({ view }: { view: StatementViewDto }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           </>
         )}
         {narrowed && !view.failure && <p className="mt-3 text-xs text-slate-500">{t('filteredNote')}</p>}

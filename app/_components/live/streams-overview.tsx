@@ -3,6 +3,7 @@ import { useFormatter, useTranslations } from 'next-intl';
 import type { StreamsOverviewDto, TopicSubject } from '@/lib/server/get-streams-overview';
 import { Badge } from '../ui/badge';
 import { Card } from '../ui/card';
+import { ScrollRegion } from '../ui/scroll-region';
 
 const STATE_TONE = { live: 'good', active: 'good', polling: 'neutral', unavailable: 'neutral', connecting: 'neutral', pending: 'neutral', reconnecting: 'warn', down: 'warn', limit: 'warn', failed: 'bad', closed: 'neutral' } as const;
 const HEALTH_LABEL = { live: 'healthLive', polling: 'healthPolling', down: 'healthDown', pending: 'healthPending' } as const;
@@ -39,7 +40,7 @@ export function StreamsOverview({ overview, perStream }: { overview: StreamsOver
               {token.budget ? t('budget', { count: token.budget.open, max: token.budget.limit }) : t('budgetUnknown')} · {t('sessions', { count: token.sessions })}
             </p>
           </div>
-          <div className="mt-4 overflow-x-auto">
+          <ScrollRegion label={`${token.label}: ${t('upstreamsCaption')}`} className="mt-4">
           <table className="w-full text-left text-sm">
             <caption className="sr-only">{t('upstreamsCaption')}</caption>
             <thead className="text-xs text-slate-500">
@@ -65,9 +66,9 @@ export function StreamsOverview({ overview, perStream }: { overview: StreamsOver
               ))}
             </tbody>
           </table>
-          </div>
+          </ScrollRegion>
           {token.topics.length > 0 && (
-            <div className="mt-4 overflow-x-auto">
+            <ScrollRegion label={`${token.label}: ${t('topicsCaption')}`} className="mt-4">
             <table className="w-full text-left text-sm">
               <caption className="sr-only">{t('topicsCaption')}</caption>
               <thead className="text-xs text-slate-500">
@@ -96,7 +97,7 @@ export function StreamsOverview({ overview, perStream }: { overview: StreamsOver
                 ))}
               </tbody>
             </table>
-            </div>
+            </ScrollRegion>
           )}
         </Card>
       ))}

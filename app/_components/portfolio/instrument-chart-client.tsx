@@ -4,7 +4,7 @@
 // follows the `candles:<uid>:<interval>` topic live. Candles stay as the exchange quotes them (bonds in %
 // of nominal), drawn with the instrument's price step.
 import { CandlestickSeries, createChart, type CandlestickData, type IChartApi, type ISeriesApi, type UTCTimestamp } from 'lightweight-charts';
-import { useTranslations } from 'next-intl';
+import { useFormatter, useTranslations } from 'next-intl';
 import { useEffect, useRef, useState } from 'react';
 import { cn } from '@/lib/cn';
 import { quoteDigits } from '@/lib/money';
@@ -26,6 +26,7 @@ function toBars(candles: HistoricCandleDto[]): CandlestickData<UTCTimestamp>[] {
 
 export function InstrumentChart({ uid, tokenId, initial, unit }: { uid: string; tokenId: string; initial: CandlesDto; unit: PriceUnit }) {
   const t = useTranslations('instrument');
+  const format = useFormatter();
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
   const series = useRef<ISeriesApi<'Candlestick'> | null>(null);
@@ -73,6 +74,16 @@ export function InstrumentChart({ uid, tokenId, initial, unit }: { uid: string; 
     if (bar && (!last || (last.time as number) <= bar.time)) series.current.update(bar);
   }, [live.value]);
 
+  function summary(shown: HistoricCandleDto[]): string {
+    const dated = shown.filter((candle) => candle.at);
+    const first = dated[0];
+    const last = dated.at(-1);
+    if (!first || !last) return t('noCandles');
+    const when = (at: string) => format.dateTime(new Date(at), { dateStyle: 'medium', timeStyle: 'short' });
+    const close = `${Number(last.close).toFixed(precision)}${suffix}`;
+    return t('chartSummary', { interval: t(`intervals.${interval}`), count: dated.length, from: when(first.at!), to: when(last.at!), close });
+  }
+
   async function choose(next: CandleRange) {
     if (next === interval) return;
     setInterval(next);
@@ -106,7 +117,13 @@ export function InstrumentChart({ uid, tokenId, initial, unit }: { uid: string; 
       <p aria-live="polite" className="mt-2 min-h-5 text-sm text-slate-600">
         {state === 'loading' ? t('chartLoading') : state === 'failed' ? t('chartFailed') : candles.length === 0 ? t('noCandles') : ''}
       </p>
-      <div ref={box} role="img" aria-label={t('chart')} data-testid="candles-chart" data-candles={candles.length} className="h-80 w-full" />
+      <figure aria-label={t('chart')}>
+        {/* The drawing is for eyes; this line says the same for screen readers. */}
+        <figcaption className="sr-only" data-testid="chart-summary">
+          {summary(candles)}
+        </figcaption>
+        <div ref={box} data-testid="candles-chart" data-candles={candles.length} className="h-80 w-full" />
+      </figure>
       <p className="mt-2 text-xs text-slate-500">
         <a href="https://www.tradingview.com/" target="_blank" rel="noopener noreferrer" className={`underline ${focusRing}`}>
           {t('attribution')}

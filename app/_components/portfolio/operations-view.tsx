@@ -7,6 +7,7 @@ import { buttonClasses, focusRing } from '../ui/button';
 import { Card } from '../ui/card';
 import { FailureAlert } from './failure-alert';
 import { Money, Quantity } from './format';
+import { ScrollRegion } from '../ui/scroll-region';
 
 const STATES = ['executed', 'canceled', 'progress'] as const;
 
@@ -154,7 +155,7 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
                 </li>
               ))}
             </ul>
-            <div className="mt-3 hidden overflow-x-auto sm:block">
+            <ScrollRegion label={t('title')} className="mt-3 hidden sm:block">
               <table className="w-full min-w-[48rem] text-left text-sm" data-testid="operations-table">
                 <thead className="text-slate-600">
                   <tr className="border-b border-slate-200">
@@ -190,7 +191,7 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollRegion>
           </>
         )}
         <nav aria-label={t('title')} className="mt-4 flex gap-2">

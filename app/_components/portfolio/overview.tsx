@@ -15,6 +15,7 @@ import { FailureAlert, StaleNotice } from './failure-alert';
 import { Money, Percent } from './format';
 import { useTypeName } from './instrument-type-name';
 import { RefreshOnPositions } from './refresh-on-positions';
+import { ScrollRegion } from '../ui/scroll-region';
 
 function Stat({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -127,7 +128,7 @@ function AccountsTable({ overview }: { overview: OverviewDto }) {
       <h2 id="accounts-title" className="text-base font-semibold text-slate-900">
         {t('accounts')}
       </h2>
-      <div className="mt-3 overflow-x-auto">
+      <ScrollRegion label={t('accounts')} className="mt-3">
         <table className="w-full min-w-[36rem] text-left text-sm" data-testid="overview-accounts">
           <thead className="text-slate-600">
             <tr className="border-b border-slate-200">
@@ -189,7 +190,7 @@ function AccountsTable({ overview }: { overview: OverviewDto }) {
             </tfoot>
           )}
         </table>
-      </div>
+      </ScrollRegion>
     </Card>
   );
 }

@@ -9,6 +9,7 @@ import { Card } from '../ui/card';
 import { LivePrice } from '../live';
 import { Money, Percent, Price, Quantity } from './format';
 import { useTypeName } from './instrument-type-name';
+import { ScrollRegion } from '../ui/scroll-region';
 
 export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }) {
   const t = useTranslations('accountPage');
@@ -22,7 +23,7 @@ export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }
       {portfolio.positions.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600">{t('noPositions')}</p>
       ) : (
-        <div className="mt-3 overflow-x-auto">
+        <ScrollRegion label={t('positions')} className="mt-3">
           <table className="w-full min-w-[60rem] text-left text-sm">
             <thead className="text-slate-600">
               <tr className="border-b border-slate-200">
@@ -75,7 +76,7 @@ export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollRegion>
       )}
     </Card>
   );

@@ -45,9 +45,9 @@ export function PrimaryNav({ items }: { items: NavItem[] }) {
       <nav
         id="primary-nav"
         aria-label={t('navigation')}
-        className={cn('absolute inset-x-0 top-full z-20 border-b border-slate-200 bg-white px-4 py-3 shadow-md md:static md:block md:border-0 md:bg-transparent md:p-0 md:shadow-none', open ? 'block' : 'hidden')}
+        className={cn('absolute inset-x-0 top-full z-20 border-b border-slate-200 bg-white px-4 py-3 shadow-md md:static md:block md:min-w-0 md:flex-1 md:border-0 md:bg-transparent md:p-0 md:shadow-none', open ? 'block' : 'hidden')}
       >
-        <ul className="flex flex-col gap-1 md:flex-row md:items-center">
+        <ul className="flex flex-col gap-1 md:flex-row md:flex-wrap md:items-center">
           {items.map((item) => {
             const current = pathname === item.href || pathname.startsWith(`${item.href}/`);
             return (

@@ -5,6 +5,7 @@ import type { TokenDto } from '@/lib/custody/dto';
 import { Card } from '../ui/card';
 import { TapiFacts } from './tapi-facts';
 import { DiesOn, KeptAlive, LastCheck, LastUsed, Masked } from './token-facts';
+import { ScrollRegion } from '../ui/scroll-region';
 
 export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUsageDto[] }) {
   const t = useTranslations('tokenDetail');
@@ -18,7 +19,7 @@ export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUs
   const row = (label: string, value: React.ReactNode) => (
     <div className="grid gap-1 py-2 sm:grid-cols-3">
       <dt className="text-sm font-medium text-slate-700">{label}</dt>
-      <dd className="text-sm text-slate-900 sm:col-span-2">{value}</dd>
+      <dd className="min-w-0 text-sm [overflow-wrap:anywhere] text-slate-900 sm:col-span-2">{value}</dd>
     </div>
   );
 
@@ -157,7 +158,7 @@ export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUs
         {usage.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">{t('noUsage')}</p>
         ) : (
-          <div className="mt-2 overflow-x-auto">
+          <ScrollRegion label={t('usageTitle')} className="mt-2">
             <table className="w-full text-left text-xs">
               <thead className="text-slate-600">
                 <tr>
@@ -180,7 +181,7 @@ export function TokenDetails({ token, usage }: { token: TokenDto; usage: TokenUs
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollRegion>
         )}
       </Card>
 

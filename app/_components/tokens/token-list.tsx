@@ -6,6 +6,7 @@ import { focusRing } from '../ui/button';
 import { TapiSummary } from './tapi-facts';
 import { DiesOn, KeptAlive, LastCheck, LastUsed, Masked } from './token-facts';
 import { TokenStatusBadge } from './token-status-badge';
+import { ScrollRegion } from '../ui/scroll-region';
 
 export function TokenList({ tokens }: { tokens: TokenDto[] }) {
   const t = useTranslations('tokenList');
@@ -20,7 +21,7 @@ export function TokenList({ tokens }: { tokens: TokenDto[] }) {
           <TokenCard key={token.id} token={token} />
         ))}
       </ul>
-      <div className="hidden overflow-x-auto rounded-lg border border-slate-200 bg-white md:block">
+      <ScrollRegion label={t('listTitle', { count: tokens.length })} className="hidden rounded-lg border border-slate-200 bg-white md:block">
         <table className="w-full text-left text-sm">
           <thead className="border-b border-slate-200 bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
             <tr>
@@ -38,7 +39,7 @@ export function TokenList({ tokens }: { tokens: TokenDto[] }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </ScrollRegion>
     </section>
   );
 }
