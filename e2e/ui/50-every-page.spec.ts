@@ -37,6 +37,8 @@ async function widestElements(page: Page): Promise<string> {
     };
     const past = [...document.querySelectorAll<HTMLElement>('body *')].filter((el) => el.getBoundingClientRect().right > width + 0.5 && !clippedBy(el));
     const innermost = past.filter((el) => !past.some((other) => other !== el && el.contains(other)));
+    // What reaches furthest is what pushes the page wide; blocks that merely fill a widened parent come after it.
+    innermost.sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right);
     return innermost.slice(0, 3).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].slice(0, 4).join('.')} "${(el.textContent ?? '').trim().slice(0, 40)}"`).join(', ');
   });
 }

@@ -8,6 +8,7 @@ import { toTokenDtos, visibleTo } from './find-token';
 import type { Actor } from './mutate-token';
 import { listTokensQuerySchema, type ListTokensQuery } from './schema';
 import { TOKEN_QUERY } from './to-token-dto';
+import { memoForRequest } from '../request-memo';
 
 const STATUS_ORDER = ['invalid', 'expired', 'expiring', 'active', 'paused', 'retired'];
 
@@ -34,8 +35,9 @@ export async function listTokens(viewer: Actor, query: ListTokensQuery = {}, now
       ? { OR: [{ label: { contains: q, mode: 'insensitive' } }, { purpose: { contains: q, mode: 'insensitive' } }, { masked: { contains: q } }] }
       : {}),
   };
-  const rows = await db().token.findMany({ ...TOKEN_QUERY, where });
-  const tokens = (await toTokenDtos(rows, viewer, db(), now)).filter((token) => !status || token.status === status);
+  // The shell's expiry banner and the page list the same tokens: one read per request and filter.
+  const listed = await memoForRequest(`tokens:${viewer.id}:${viewer.role}:${JSON.stringify([kind, provider, q, Math.floor(now.getTime() / 60_000)])}`, async () => toTokenDtos(await db().token.findMany({ ...TOKEN_QUERY, where }), viewer, db(), now));
+  const tokens = listed.filter((token) => !status || token.status === status);
   const sign = dir === 'asc' ? 1 : -1;
   return tokens.sort((a, b) => sign * compare(a, b, sort));
 }

@@ -21,6 +21,7 @@ import { callClassOf, callClassOfMethod, shortRpcName, type CallClass } from './
 import { recordUsage, type UsageActor } from './record-usage';
 import { tinvestEndpointFor, tinvestTrustOptions } from './tinvest-endpoint';
 import { isManager } from './to-token-dto';
+import { memoForRequest } from '../request-memo';
 
 export type TinvestJob = 'health-check' | 'stream-hub';
 export type TinvestActor = { viewer: Pick<Viewer, 'id' | 'email' | 'role'> } | { job: TinvestJob };
@@ -164,7 +165,8 @@ export interface ReadScope {
  */
 export async function authorizeViewerRead(viewer: Pick<Viewer, 'id' | 'email' | 'role'>, tokenId: string, read: { method: string; accountIds: string[] }): Promise<ReadScope> {
   const actor: TinvestActor = { viewer };
-  const policy = await loadPolicy(actor, tokenId);
+  // A page makes one read per position (names, prices): they share the request's view of the grant.
+  const policy = await memoForRequest(`policy:${viewer.id}:${viewer.role}:${tokenId}`, () => loadPolicy(actor, tokenId));
   assertState(policy, ['active']);
   try {
     assertAccounts(policy, read.accountIds);

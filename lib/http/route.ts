@@ -10,6 +10,7 @@ import { toErrorResponse } from './errors';
 import { isDecodablePath, isSafeText } from './schema-primitives';
 import { MAX_BODY_BYTES } from './limits';
 import { registerRouteSpec } from './route-spec';
+import { runWithRequestMemo } from '../request-memo';
 
 type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -113,7 +114,8 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
   options: O & RouteOptions<B, Q, P>,
   handler: (context: RouteContext<B, Q, P, ViewerFor<O>>) => Promise<unknown> | unknown,
 ) {
-  const handle = async (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  const handle = (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => runWithRequestMemo(() => handleIn(request, segment));
+  const handleIn = async (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const requestId = crypto.randomUUID();
     let viewer: Viewer | null = null;
     try {

@@ -212,7 +212,8 @@ function Breakdowns({ overview }: { overview: OverviewDto }) {
         <h2 id="currency-title" className="text-base font-semibold text-slate-900">
           {t('byCurrency')}
         </h2>
-        <table className="mt-3 w-full text-left text-sm" data-testid="overview-currencies">
+        <ScrollRegion label={t('byCurrency')} className="mt-3">
+        <table className="w-full text-left text-sm" data-testid="overview-currencies">
           <thead className="text-slate-600">
             <tr className="border-b border-slate-200">
               <th scope="col" className="py-2 pr-3 font-medium">{t('currency')}</th>
@@ -255,6 +256,7 @@ function Breakdowns({ overview }: { overview: OverviewDto }) {
             </tr>
           </tfoot>
         </table>
+        </ScrollRegion>
       </Card>
     </>
   );

@@ -35,11 +35,11 @@ export default async function TokenPage({ params }: { params: Promise<{ id: stri
           <TokenStatusBadge status={token.status} invalidSince={token.invalidSince} />
         </PageHeader>
       </div>
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <TokenDetails token={token} usage={page.usage} />
         </div>
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <TokenActionsClient token={token} />
           {/* Call classes are T-Invest's; an H2H token's reach is its accesses. */}
           {token.can.manage && token.status !== 'retired' && token.provider !== 'tapi' && <PolicyEditorClient token={token} />}

@@ -1,0 +1,114 @@
+// Database round trips per page view: the data the overview, account and tokens pages load for the
+// owner (the viewer, the expiry banner in the shell, the page's own data), counted at the Prisma client
+// on a warm server (upstream answers cached, as the second view of a page within the cache window).
+// A new query on these paths has to fit the budget or change it here, on purpose.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEMO_ACCOUNTS, DEMO_TOKENS, startTinvestEmulator, type TinvestEmulator } from '@/emulator/tinvest';
+import type { Viewer } from '../auth/find-viewer';
+import { createUser } from '../testing/create-user';
+import { createTestDatabase, type TestDatabase } from '../testing/test-db';
+
+vi.mock('../auth/next-auth', () => import('../testing/fake-session'));
+
+/** What each page may cost in database queries, viewer included (the overview counts its team summary's own viewer check, which a page shares with the layout through the request cache). */
+const BUDGET = { overview: 10, account: 6, tokens: 3 };
+
+let emu: TinvestEmulator;
+let database: TestDatabase;
+let viewer: Viewer;
+let claims: { uid: string; sv: number; sid: string };
+let tokenId: string;
+let queries = 0;
+
+beforeAll(async () => {
+  emu = await startTinvestEmulator({});
+  process.env.TINVEST_PRODUCTION_ADDRESS = emu.address;
+  process.env.TINVEST_SANDBOX_ADDRESS = emu.sandboxAddress;
+  process.env.TOKEN_CHECKS = 'off';
+  database = await createTestDatabase();
+  // The app's one client, made here with query events on, before anything else asks for it.
+  const { PrismaClient } = await import('../generated/prisma/client');
+  const { createAdapterFactory, databaseTarget } = await import('../db/connect');
+  const { env } = await import('../env');
+  const client = new PrismaClient({ adapter: createAdapterFactory(databaseTarget(env())), log: [{ emit: 'event', level: 'query' }] });
+  client.$on('query', (event) => {
+    queries++;
+    if (process.env.SHOW_QUERIES) console.log(event.query.slice(0, 160));
+  });
+  (globalThis as unknown as { strongroomPrisma?: unknown }).strongroomPrisma = client;
+
+  const owner = await createUser('owner');
+  const { openSession } = await import('../auth/sessions');
+  const { db } = await import('../db');
+  const sid = await db().$transaction((tx) => openSession(tx, owner.id));
+  claims = { uid: owner.id, sv: owner.sessionVersion, sid };
+  const { findViewer } = await import('../auth/find-viewer');
+  viewer = (await findViewer(claims))!;
+  const { actAs } = await import('../testing/fake-session');
+  actAs({ id: owner.id, sessionVersion: owner.sessionVersion, sessionId: sid });
+  expect(viewer).not.toBeNull();
+  const { depositTinvestToken } = await import('../custody/deposit-tinvest-token');
+  const deposited = await depositTinvestToken(viewer, { label: 'Budget', value: DEMO_TOKENS.readonly, endpoint: { kind: 'production' } });
+  tokenId = deposited.token.id;
+}, 120_000);
+
+afterAll(async () => {
+  const { closeChannels } = await import('../tinvest');
+  closeChannels();
+  await database?.close();
+  await emu?.close();
+});
+
+/** Queries made by `view` as one request, run twice: the first warms the upstream cache, the second is counted. */
+async function countQueries(view: () => Promise<unknown>): Promise<number> {
+  const { runWithRequestMemo } = await import('../request-memo');
+  await runWithRequestMemo(view);
+  const { flushTokenUsage } = await import('../custody/record-usage');
+  await flushTokenUsage();
+  queries = 0;
+  if (process.env.SHOW_QUERIES) console.log('---- counted view ----');
+  await runWithRequestMemo(view);
+  return queries;
+}
+
+async function shell(): Promise<void> {
+  const { findViewer } = await import('../auth/find-viewer');
+  const { listExpiringTokens } = await import('../custody/list-expiring-tokens');
+  const seen = await findViewer(claims);
+  await listExpiringTokens(seen!);
+}
+
+describe('database queries per page view', () => {
+  it(`overview: at most ${BUDGET.overview}`, async () => {
+    const { getOverview } = await import('./get-overview');
+    const { getTeamSummary } = await import('../team/get-team-summary');
+    const count = await countQueries(async () => {
+      await shell();
+      await Promise.all([getOverview(viewer), getTeamSummary()]);
+    });
+    console.log(`overview: ${count} queries`);
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThanOrEqual(BUDGET.overview);
+  });
+
+  it(`account: at most ${BUDGET.account}`, async () => {
+    const { loadAccountPage } = await import('./pages');
+    const count = await countQueries(async () => {
+      await shell();
+      const page = await loadAccountPage(viewer, tokenId, DEMO_ACCOUNTS.broker);
+      expect(page.failure).toBeNull();
+    });
+    console.log(`account: ${count} queries`);
+    expect(count).toBeLessThanOrEqual(BUDGET.account);
+  });
+
+  it(`tokens: at most ${BUDGET.tokens}`, async () => {
+    const { getTokensPage } = await import('../custody/get-tokens-page');
+    const count = await countQueries(async () => {
+      await shell();
+      await getTokensPage(viewer, {});
+    });
+    console.log(`tokens: ${count} queries`);
+    expect(count).toBeLessThanOrEqual(BUDGET.tokens);
+  });
+});
