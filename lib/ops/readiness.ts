@@ -27,7 +27,7 @@ export interface Readiness {
 
 /** Alive: no I/O, so a slow database never gets a healthy process restarted. */
 export function getLiveness(): Liveness {
-  return { status: 'ok', version: packageJson.version, uptimeSeconds: Math.floor((Date.now() - opsState().startedAt) / 1000) };
+  return { status: 'ok', version: packageJson.version, uptimeSeconds: Math.floor(process.uptime()) };
 }
 
 async function timed(run: () => Promise<ProbeResult>): Promise<CheckResult> {

@@ -31,7 +31,6 @@ interface OpsState {
   collectors: Set<MetricsCollector>;
   clusterMode: () => ClusterMode;
   drainingSince: number | null;
-  startedAt: number;
   /** Events written to SSE clients, all sessions together. */
   sseEventsDelivered: number;
 }
@@ -45,7 +44,6 @@ export function opsState(): OpsState {
     collectors: new Set(),
     clusterMode: () => 'single',
     drainingSince: null,
-    startedAt: Date.now(),
     sseEventsDelivered: 0,
   });
 }
