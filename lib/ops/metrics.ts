@@ -9,6 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { liveSessionCounts } from '../http/live-access';
 import { cacheLookupCounts, countCacheLookups } from '../portfolio/count-cache-lookups';
 import { portfolioCache } from '../portfolio/upstream';
+import type { HubMetrics } from '../hub';
 import { existingStreamHub } from '../server/stream-hub';
 import { rateLimitSnapshot } from '../tinvest';
 import { clusterMode, isDraining, opsState, type MetricSample } from './registry';
@@ -29,6 +30,13 @@ interface Metrics {
 
 // The market stream budget per token from its tariff, kept by lib/server/stream-hub.ts on globalThis.
 const globalForMetrics = globalThis as unknown as { strongroomMetrics?: Metrics; strongroomStreamLimits?: Map<string, number> };
+
+/** The hub's metrics, taken once per scrape (several series read them). */
+let hubSnapshot: HubMetrics | null | undefined;
+function hubMetrics(): HubMetrics | null {
+  if (hubSnapshot === undefined) hubSnapshot = existingStreamHub()?.metrics() ?? null;
+  return hubSnapshot;
+}
 
 /** Sets a counter to a total counted elsewhere (prom-client counters only add). */
 function setTotal<T extends string>(counter: Counter<T>, labels: Partial<Record<T, string>>, total: number) {
@@ -62,7 +70,7 @@ function createMetrics(): Metrics {
     help: 'Data events the stream hub published (one per upstream message, before fan-out).',
     registers,
     collect() {
-      setTotal(this, {}, existingStreamHub()?.metrics().seq ?? 0);
+      setTotal(this, {}, hubMetrics()?.seq ?? 0);
     },
   });
   new Gauge({
@@ -72,7 +80,7 @@ function createMetrics(): Metrics {
     registers,
     collect() {
       this.reset();
-      for (const [token, m] of Object.entries(existingStreamHub()?.metrics().tokens ?? {})) {
+      for (const [token, m] of Object.entries(hubMetrics()?.tokens ?? {})) {
         for (const upstream of m.upstreams) {
           if (upstream.state === 'closed') continue;
           this.inc({ token, kind: upstream.stream.startsWith('market') ? 'market' : upstream.stream });
@@ -87,7 +95,7 @@ function createMetrics(): Metrics {
     registers,
     collect() {
       this.reset();
-      for (const [token, m] of Object.entries(existingStreamHub()?.metrics().tokens ?? {})) {
+      for (const [token, m] of Object.entries(hubMetrics()?.tokens ?? {})) {
         this.set({ token }, m.upstreams.filter((u) => u.stream.startsWith('market')).reduce((sum, u) => sum + u.subscriptions, 0));
       }
     },
@@ -99,7 +107,7 @@ function createMetrics(): Metrics {
     registers,
     collect() {
       this.reset();
-      for (const [token, m] of Object.entries(existingStreamHub()?.metrics().tokens ?? {})) this.set({ token }, m.viewers);
+      for (const [token, m] of Object.entries(hubMetrics()?.tokens ?? {})) this.set({ token }, m.viewers);
     },
   });
   new Gauge({
@@ -219,7 +227,12 @@ async function applyCollectors(m: Metrics, log: (line: string) => void) {
 export async function renderMetrics(log: (line: string) => void = console.error): Promise<{ contentType: string; body: string }> {
   const m = metrics();
   await applyCollectors(m, log);
-  return { contentType: m.registry.contentType, body: await m.registry.metrics() };
+  hubSnapshot = undefined;
+  try {
+    return { contentType: m.registry.contentType, body: await m.registry.metrics() };
+  } finally {
+    hubSnapshot = undefined;
+  }
 }
 
 /** Times `res` from now until it is sent, under the request's route template; live streams are not timed. */
