@@ -2,7 +2,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createHub, type Hub } from '../hub';
+import { createFakeUpstreams, lastPriceEvent } from '../hub/fake-upstreams';
 import { createCachedCall } from '../portfolio/cached-call';
 import { countCacheLookups } from '../portfolio/count-cache-lookups';
 import { createServer, type OpsOptions } from '../server/create-server';
@@ -161,5 +163,33 @@ describe('what /metrics says', () => {
     expect(text).toContain('strongroom_cache_lookups_total{cache="test-cache",outcome="hit"} 2');
     expect(text).toContain('strongroom_cache_lookups_total{cache="test-cache",outcome="miss"} 2');
     expect(text).toContain('strongroom_cache_hit_ratio{cache="test-cache"} 0.5');
+  });
+
+  it('counts upstream streams, subscriptions and viewers per token id from the hub, and its events', async () => {
+    const fakes = createFakeUpstreams();
+    const hub = createHub({ ...fakes, batchMs: 1 });
+    const holder = globalThis as { strongroomHub?: Hub };
+    holder.strongroomHub = hub;
+    try {
+      const subscription = hub.subscribe('viewer-1', 'token-id-9', ['lastPrice:u1', 'lastPrice:u2'], () => {});
+      await vi.waitFor(() => expect(fakes.market).toHaveLength(1), { timeout: 10_000 });
+      fakes.market[0]!.push(lastPriceEvent('u1', '100'));
+      await vi.waitFor(() => expect(hub.metrics().seq).toBeGreaterThan(0), { timeout: 10_000 });
+      // Polled: the hub subscribes its upstream in batches.
+      await vi.waitFor(
+        async () => {
+          const text = await scrape();
+          expect(text).toContain('strongroom_upstream_streams{token="token-id-9",kind="market"} 1');
+          expect(text).toContain('strongroom_upstream_subscriptions{token="token-id-9"} 2');
+          expect(text).toContain('strongroom_hub_viewers{token="token-id-9"} 1');
+          expect(text).toMatch(/^strongroom_hub_events_total [1-9]/m);
+        },
+        { timeout: 10_000, interval: 100 },
+      );
+      subscription.close();
+    } finally {
+      hub.close();
+      delete holder.strongroomHub;
+    }
   });
 });
