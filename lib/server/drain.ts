@@ -75,9 +75,14 @@ export async function drainAndExit(signal: string, options: DrainOptions): Promi
   log(`${signal}: draining (not ready, no new connections, live streams told to reconnect elsewhere)`);
   startDraining();
   const closed = new Promise<void>((resolve) => options.server.close(() => resolve()));
-  const sessions = openLiveSessions();
-  for (const session of sessions) session.close('draining');
-  if (sessions.length) log(`${signal}: ${sessions.length} live stream(s) told to reconnect`);
+  let told = 0;
+  const tellStreams = () => {
+    for (const session of openLiveSessions()) {
+      session.close('draining');
+      told++;
+    }
+  };
+  tellStreams();
   const hooks = runShutdownHooks((line) => log(line));
 
   // Requests in flight finish; a keep-alive connection is closed as soon as it is idle.
@@ -85,6 +90,8 @@ export async function drainAndExit(signal: string, options: DrainOptions): Promi
   let socketsClosed = false;
   void closed.then(() => (socketsClosed = true));
   while (!socketsClosed && Date.now() < socketsBy) {
+    // A stream whose sign-in check was under way when the drain began opens late: tell it too.
+    tellStreams();
     options.server.closeIdleConnections();
     await Promise.race([closed, sleep(100)]);
   }
@@ -92,6 +99,7 @@ export async function drainAndExit(signal: string, options: DrainOptions): Promi
     log(`${signal}: cutting the connections still open`);
     options.server.closeAllConnections();
   }
+  if (told) log(`${signal}: ${told} live stream(s) told to reconnect`);
   await hooks;
   try {
     await options.closeResources();
