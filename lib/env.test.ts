@@ -37,4 +37,21 @@ describe('parseEnv', () => {
     expect(env.publicUrl).toBe('https://vault.example.ru');
     expect(env.STRONGROOM_DEMO).toBe(true);
   });
+
+  it('takes the metrics settings: a long token, a port apart from PORT, an IP to bind', () => {
+    const env = parseEnv({ METRICS_TOKEN: 'a'.repeat(32), METRICS_PORT: '9464' });
+    expect(env).toMatchObject({ METRICS_TOKEN: 'a'.repeat(32), METRICS_PORT: 9464, METRICS_HOST: '127.0.0.1' });
+    expect(parseEnv({}).METRICS_PORT).toBeUndefined();
+    const problems = (() => {
+      try {
+        parseEnv({ METRICS_TOKEN: 'short', METRICS_HOST: 'metrics.local' });
+        return [];
+      } catch (error) {
+        return (error as EnvError).problems;
+      }
+    })();
+    expect(problems.join('\n')).toMatch(/^METRICS_TOKEN: must be at least 24/m);
+    expect(problems.join('\n')).toMatch(/^METRICS_HOST: must be an IPv4 or IPv6 address/m);
+    expect(() => parseEnv({ PORT: '3000', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT: must differ from PORT/);
+  });
 });

@@ -65,6 +65,17 @@ export const envSchema = z.object({
     .refine((list) => list.every((ip) => isIP(ip) !== 0), 'must be a comma-separated list of IPv4/IPv6 addresses (no ranges)'),
   /** Single sign-on: a JSON array of OpenID Connect providers (lib/auth/oidc-providers.ts). Unset: password sign-in only. */
   STRONGROOM_OIDC_PROVIDERS: oidcProvidersSchema,
+  /** Bearer token Prometheus sends for GET /metrics on the main port (and on METRICS_PORT, when both are set). */
+  METRICS_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters (e.g. openssl rand -hex 24)')
+    .max(256)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  /** /metrics on its own port instead (no token unless METRICS_TOKEN is set too). Unset with no METRICS_TOKEN: no metrics. */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Address the METRICS_PORT listener binds to; loopback unless the scraper is elsewhere. */
+  METRICS_HOST: z.string().refine((value) => isIP(value) !== 0, 'must be an IPv4 or IPv6 address').default('127.0.0.1'),
 });
 
 export type Env = z.infer<typeof envSchema> & { dataDir: string; publicUrl: string };
@@ -90,6 +101,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     );
   }
   const env = result.data;
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === env.PORT) throw new EnvError(['METRICS_PORT: must differ from PORT']);
   return {
     ...env,
     dataDir: path.resolve(env.STRONGROOM_DATA_DIR),

@@ -145,6 +145,7 @@ const ROUTES: Record<string, RouteEntry> = {
     { name: 'a business account outside the grant', expect: OUTSIDE_GRANT, call: (w) => ({ params: { tokenId: w.business.id, accountNumber: DEMO_TAPI_ACCOUNTS.tax } }) },
   ],
   'GET /api/health': [{ name: 'public', expect: EVERYONE, call: () => ({}) }],
+  'GET /api/ready': [{ name: 'public', expect: EVERYONE, call: () => ({}) }],
   'GET /api/instruments/[uid]/candles': [{ name: 'market data through a granted token', expect: GRANTED, call: () => ({ params: { uid: SBER }, query: { interval: '1h' } }) }],
   'POST /api/invites/accept': [{ name: 'public, with a valid invite', expect: Array(6).fill('ok') as unknown as Row<Status>, call: async (w, c) => ({ body: { token: (await w.freshInvite()).secret, name: `Joiner ${c}`, password: 'a long enough passphrase' } }) }],
   'GET /api/openapi.json': [{ name: 'public', expect: EVERYONE, call: () => ({}) }],

@@ -111,6 +111,11 @@ async function sweep() {
   }
 }
 
+/** Every open live session on this instance (the drain tells each to reconnect elsewhere). */
+export function openLiveSessions(): SseSession[] {
+  return [...registry().byViewer.values()].flatMap((entries) => [...entries].map((entry) => entry.session));
+}
+
 /** Viewers with live sessions, and how many each holds (tests, metrics). */
 export function liveSessionCounts(): Record<string, number> {
   return Object.fromEntries([...registry().byViewer].map(([viewerId, entries]) => [viewerId, entries.size]));

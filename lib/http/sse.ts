@@ -7,6 +7,8 @@ import { systemClock, type Clock, type TimerHandle } from '@/lib/hub/clock';
 import type { Hub, Subscription } from '@/lib/hub/create-hub';
 import type { HubEvent } from '@/lib/hub/dto';
 import { parseTopic } from '@/lib/hub/topics';
+// The registry alone, not lib/ops's index: metrics read live sessions, which import this file.
+import { countDeliveredEvents } from '@/lib/ops/registry';
 
 /** Headers that keep proxies, CDNs and compression from buffering the stream. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -49,7 +51,11 @@ export interface SseSessionOptions {
   onClose?: (reason: SseCloseReason) => void;
 }
 
-export type SseCloseReason = 'disconnect' | 'slow_client' | 'lifetime' | 'server' | 'error' | 'revoked';
+/** 'draining': the instance shuts down; the browser is told to reconnect (to another instance). */
+export type SseCloseReason = 'disconnect' | 'slow_client' | 'lifetime' | 'server' | 'error' | 'revoked' | 'draining';
+
+/** How soon, at most, a drained browser reconnects; each session picks a random delay below it so they do not all arrive at once. */
+export const DRAIN_RECONNECT_MS = 2000;
 
 /**
  * Bytes for the wire. Flushes that many sessions send identically (one event, same topic list) share one
@@ -341,6 +347,7 @@ class SessionImpl implements SseSession {
       chunk = new SseChunk(`${out}${last!.text}id: ${formatResumeToken(id)}\n\n`);
     }
     this.counters.events += this.pendingEvents;
+    countDeliveredEvents(this.pendingEvents);
     this.queue.length = 0;
     this.pendingEvents = 0;
     this.pendingBytes = 0;
@@ -366,6 +373,7 @@ class SessionImpl implements SseSession {
 
   close(reason: SseCloseReason = 'server') {
     if (this.closed) return;
+    if (reason === 'draining') this.sayReconnect();
     this.closed = true;
     if (this.heartbeatTimer !== undefined) this.clock.clearTimeout(this.heartbeatTimer);
     this.queue = [];
@@ -380,6 +388,16 @@ class SessionImpl implements SseSession {
       // The transport is already gone.
     }
     this.options.onClose?.(reason);
+  }
+
+  /**
+   * Last words before a drain: what waits, then a `retry:` hint and a `reconnect` event (the live client
+   * reconnects at once with its last id; a plain EventSource reconnects after the hint when the body ends).
+   */
+  private sayReconnect() {
+    if (!this.paused) this.flush();
+    const retry = Math.round(250 + (this.options.random ?? Math.random)() * (DRAIN_RECONNECT_MS - 250));
+    this.write(new SseChunk(`retry: ${retry}\nevent: reconnect\ndata: ${JSON.stringify({ reason: 'draining', retryMs: retry })}\n\n`));
   }
 
   drained() {

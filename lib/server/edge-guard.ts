@@ -14,8 +14,8 @@ import { translateError } from '../i18n/translate-error';
 
 export const EDGE_SERVER_OPTIONS: ServerOptions = { maxHeaderSize: MAX_HEADER_BYTES };
 
-/** Answered whatever the Host: container and load-balancer probes name the instance by its address. */
-const HOST_EXEMPT = new Set(['/api/health']);
+/** Answered whatever the Host: container and load-balancer probes, and scrapers, name the instance by its address. */
+const HOST_EXEMPT = new Set(['/api/health', '/api/ready', '/metrics']);
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 export interface EdgeOptions {

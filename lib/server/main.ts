@@ -151,12 +151,21 @@ async function main(): Promise<void> {
   // Issued before the port opens, so no request can find setup without its code.
   await announceSetupCode(config.publicUrl);
   const { createServer } = await import('./create-server');
-  const server = createServer({ publicUrl: config.publicUrl, port: config.PORT, allowLoopback: dev || config.STRONGROOM_DEMO }, app.getRequestHandler());
+  const ops = await import('../ops');
+  // Counting starts now, so the first scrape's cache hit ratio covers the whole run.
+  ops.initMetrics();
+  const server = createServer({ publicUrl: config.publicUrl, port: config.PORT, allowLoopback: dev || config.STRONGROOM_DEMO }, app.getRequestHandler(), {
+    metricsToken: config.METRICS_TOKEN,
+    routeTemplates: ops.routeTemplates(path.join(ROOT, 'app')),
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, resolve);
   });
   console.log(`Strongroom is running at ${config.publicUrl}`);
+  const metricsServer = config.METRICS_PORT === undefined ? null : await ops.startMetricsServer({ host: config.METRICS_HOST, port: config.METRICS_PORT, token: config.METRICS_TOKEN });
+  if (metricsServer) console.log(`Metrics: ${metricsServer.url}${config.METRICS_TOKEN ? ' (bearer token: METRICS_TOKEN)' : ''}`);
+  else console.log(config.METRICS_TOKEN ? `Metrics: ${config.publicUrl}/metrics with the bearer token in METRICS_TOKEN` : 'Metrics: off (set METRICS_TOKEN or METRICS_PORT)');
   if (demo) printDemoWelcome(config.publicUrl, demo);
   else if (config.STRONGROOM_DEMO) printDemoReturning(config.publicUrl, (await import('../demo/seed-demo')).DEMO_OWNER_EMAIL, config.dataDir);
 
@@ -165,21 +174,22 @@ async function main(): Promise<void> {
   const checks = startTokenHealthChecks();
   console.log(checks ? `Token checks: every token every ${config.TOKEN_CHECK_INTERVAL_MINUTES} minutes` : 'Token checks: off (TOKEN_CHECKS=off)');
 
-  const shutdown = async (signal: string) => {
-    console.log(`${signal}: shutting down`);
+  const { drainAndExit } = await import('./drain');
+  const closeResources = async () => {
     checks?.stop();
     (await import('./stream-hub')).existingStreamHub()?.close();
-    server.close();
-    server.closeAllConnections();
+    metricsServer?.server.close();
+    metricsServer?.server.closeAllConnections();
     await flushTokenUsage().catch(() => {});
     await app.close().catch(() => {});
     await emulator?.close();
     await tapiEmulator?.close();
+    await (await import('../db')).db().$disconnect().catch(() => {});
     await closePglite();
-    process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  // Once: a second signal gets the default action, so an impatient operator's second Ctrl-C ends the process at once.
+  process.once('SIGINT', () => void drainAndExit('SIGINT', { server, closeResources }));
+  process.once('SIGTERM', () => void drainAndExit('SIGTERM', { server, closeResources }));
 }
 
 main().catch((error: unknown) => {

@@ -69,7 +69,9 @@ export interface RateLimitState {
   observedAt: number;
 }
 
-const states = new Map<string, RateLimitState>();
+// On globalThis: Next's bundles record budgets, the custom server's /metrics reads them.
+const globalForLimits = globalThis as unknown as { strongroomRateLimits?: Map<string, RateLimitState> };
+const states = (globalForLimits.strongroomRateLimits ??= new Map<string, RateLimitState>());
 
 function groupFor(service: string, method: string): RateLimitGroup | undefined {
   if (service === 'SandboxService') return 'sandbox';
@@ -124,6 +126,11 @@ export function rateLimitState(handle: { id: string }, method: string, now = Dat
   const state = states.get(`${handle.id}|${group}`);
   if (!state) return undefined;
   return now >= state.resetAt ? { ...state, remaining: state.limit } : { ...state };
+}
+
+/** Every recorded budget by token id (metrics); a window that has passed reads as full. */
+export function rateLimitSnapshot(now = Date.now()): (RateLimitState & { tokenId: string })[] {
+  return [...states].map(([key, state]) => ({ ...state, tokenId: key.slice(0, key.lastIndexOf('|')), remaining: now >= state.resetAt ? state.limit : state.remaining }));
 }
 
 /** Forgets all recorded budgets (tests). */

@@ -131,6 +131,16 @@ export class StreamConnection {
         this.sink.message({ name, data: JSON.parse(message.data) as unknown });
       });
     }
+    // The server is shutting down (lib/server/drain.ts): reconnect after its short, jittered delay, with
+    // the last id, which the load balancer sends to another instance.
+    source.addEventListener('reconnect', (event) => {
+      if (this.source !== source) return;
+      const retryMs = Number((JSON.parse((event as MessageEvent<string>).data) as { retryMs?: unknown }).retryMs);
+      this.closeSource();
+      this.publish({ transport: 'retrying' });
+      clearTimeout(this.reopenTimer);
+      this.reopenTimer = setTimeout(() => this.open(), Number.isFinite(retryMs) ? Math.min(Math.max(retryMs, 0), 10_000) : 1000);
+    });
     source.addEventListener('ready', (event) => {
       const message = event as MessageEvent<string>;
       if (this.source === source && message.lastEventId) this.lastEventId = message.lastEventId;

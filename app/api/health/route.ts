@@ -1,10 +1,7 @@
-// GET /api/health – database reachability and version (no session needed)
-import { getHealth } from '@/lib/health';
+// GET /api/health – the process is alive: version and uptime, no database (no session needed)
 import { route } from '@/lib/http/route';
+import { getLiveness } from '@/lib/ops';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route({ permission: 'public' }, async () => {
-  const health = await getHealth();
-  return Response.json(health, { status: health.status === 'ok' ? 200 : 503, headers: { 'cache-control': 'no-store' } });
-});
+export const GET = route({ permission: 'public' }, async () => Response.json(getLiveness(), { headers: { 'cache-control': 'no-store' } }));
