@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { getViewer, requirePermission, type Viewer } from '../auth/session';
 import type { Permission } from '../auth/permissions';
 import { AppError } from '../errors';
+import { requireFreshFactor } from '../second-factor';
 import { localeFromRequest, type Locale } from '../i18n/locales';
 import { toErrorResponse } from './errors';
 import { isDecodablePath, isSafeText } from './schema-primitives';
@@ -20,6 +21,8 @@ export interface RouteOptions<B extends Schema, Q extends Schema, P extends Sche
   body?: B;
   query?: Q;
   params?: P;
+  /** A dangerous action: a viewer with a second factor must have proven it in the last five minutes (step-up). */
+  stepUp?: boolean;
 }
 
 export interface RouteContext<B extends Schema, Q extends Schema, P extends Schema, V> {
@@ -123,6 +126,7 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
       // Next refuses most undecodable paths itself; this holds under any server, before a session is looked up.
       if (!isDecodablePath(new URL(request.url).pathname)) throw new AppError('bad_request', 'The address cannot be decoded.', { messageKey: 'errors.input.pathInvalid' });
       viewer = options.permission === 'public' ? null : await requirePermission(options.permission);
+      if (options.stepUp && viewer) await requireFreshFactor(viewer);
       const params = parseParams<P>(options.params as P, (await segment?.params) ?? {});
       const query = parseWith<Q>(options.query as Q, Object.fromEntries(new URL(request.url).searchParams), 'query');
       let body = undefined as Parsed<B>;
