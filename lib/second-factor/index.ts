@@ -8,5 +8,6 @@ export { mustEnrolSecondFactor } from './enrolment-gate';
 export { factorMethodsOf, type FactorMethod } from './factor-methods';
 export { resetFactorsAsOperator, resetMemberFactors } from './reset-factors';
 export { requireFreshFactor, stepUp, stepUpPasskeyOptions } from './step-up';
+export { listTeamFactors, type MemberFactorsDto, type TeamFactorsDto } from './team-factors';
 export { getSecondFactorPolicy, readSecondFactorPolicy, setSecondFactorPolicy } from './team-policy';
 export { issueTicket } from './ticket';
