@@ -2,11 +2,12 @@ import 'server-only';
 // A user's own second factors: list, add an authenticator app or a passkey, remove one, and
 // replace the recovery codes. Adding the first factor issues ten recovery codes; adding a factor
 // proves it, so the session counts as freshly stepped up.
+import crypto from 'node:crypto';
 import { appendAudit, withAudit } from '../audit/append-audit';
 import { requirePermission, type Viewer } from '../auth/session';
 import { db, type Prisma } from '../db';
 import { AppError } from '../errors';
-import { openSealedSecret, storeSealedSecret } from '../vault/runtime';
+import { openSealedSecret, sealSecret } from '../vault/runtime';
 import type { EnrolledDto, MyFactorsDto, RecoveryCodesDto, SecondFactorDto, TotpEnrolmentDto } from './dto';
 import { passkeyRegistrationOptions, verifyPasskeyRegistration } from './passkeys';
 import { policyCovers } from './policy';
@@ -49,13 +50,15 @@ export async function startTotpEnrolment(): Promise<TotpEnrolmentDto> {
   const viewer = await requirePermission('account.update');
   const secret = newTotpSecret();
   try {
-    const factorId = await db().$transaction(async (tx) => {
+    const factorId = crypto.randomUUID();
+    // Sealed before the transaction: the vault's first load may take a while.
+    const sealed = await sealSecret(totpSecretId(factorId), TOTP_SECRET_KIND, secret);
+    await db().$transaction(async (tx) => {
       const stale = await tx.secondFactor.findMany({ where: { userId: viewer.id, kind: 'totp', confirmedAt: null }, select: { id: true } });
       await tx.vaultSecret.deleteMany({ where: { id: { in: stale.map((row) => totpSecretId(row.id)) } } });
       await tx.secondFactor.deleteMany({ where: { id: { in: stale.map((row) => row.id) } } });
-      const factor = await tx.secondFactor.create({ data: { userId: viewer.id, kind: 'totp', name: 'Authenticator app' }, select: { id: true } });
-      await storeSealedSecret(tx, totpSecretId(factor.id), TOTP_SECRET_KIND, secret);
-      return factor.id;
+      await tx.secondFactor.create({ data: { id: factorId, userId: viewer.id, kind: 'totp', name: 'Authenticator app' } });
+      await tx.vaultSecret.create({ data: sealed });
     });
     return { factorId, ...(await totpEnrolment(secret, viewer.email)) };
   } finally {

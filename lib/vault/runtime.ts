@@ -133,12 +133,12 @@ export function handleForDeposit(value: string): TokenHandle {
 }
 
 /**
- * Seals a small vault-internal secret (a TOTP key) into VaultSecret row `id`, inside the caller's
- * transaction; key rotation rewraps it like every sealed record.
+ * Seals a small vault-internal secret (a TOTP key) for VaultSecret row `id`; store the result in
+ * that table, where key rotation rewraps it like every sealed record.
  */
-export async function storeSealedSecret(tx: Prisma.TransactionClient, id: string, kind: string, value: Buffer): Promise<void> {
+export async function sealSecret(id: string, kind: string, value: Buffer): Promise<Prisma.VaultSecretCreateInput> {
   const sealed = sealBytes((await readyVault()).ring, { id, kind }, value);
-  await tx.vaultSecret.create({ data: { id, sealed, kekVersion: kekVersionOf(sealed) } });
+  return { id, sealed, kekVersion: kekVersionOf(sealed) };
 }
 
 /** Opens VaultSecret row `id` sealed as `kind`, or null when there is none. The caller zeroes the bytes. */
