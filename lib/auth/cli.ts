@@ -4,7 +4,8 @@ import { closePglite, databaseTarget } from '../db/connect';
 import { env } from '../env';
 import { isAppError } from '../errors';
 import { applyMigrations } from '../migrations/migrations';
-import { resetFactorsAsOperator } from '../second-factor';
+// Not the public index: that one pulls in the session layer, which a plain Node script cannot load.
+import { resetFactorsAsOperator } from '../second-factor/reset-factors-as-operator';
 import { resetPasswordAsOperator, unlockAsOperator } from './operator-commands';
 
 const USAGE = 'Usage: npm run user -- reset-password <email> | unlock <email> | reset-factors <email>';

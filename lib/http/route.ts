@@ -126,7 +126,6 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
       // Next refuses most undecodable paths itself; this holds under any server, before a session is looked up.
       if (!isDecodablePath(new URL(request.url).pathname)) throw new AppError('bad_request', 'The address cannot be decoded.', { messageKey: 'errors.input.pathInvalid' });
       viewer = options.permission === 'public' ? null : await requirePermission(options.permission);
-      if (options.stepUp && viewer) await requireFreshFactor(viewer);
       const params = parseParams<P>(options.params as P, (await segment?.params) ?? {});
       const query = parseWith<Q>(options.query as Q, Object.fromEntries(new URL(request.url).searchParams), 'query');
       let body = undefined as Parsed<B>;
@@ -137,6 +136,8 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
         });
         body = parseWith<B>(options.body as B, raw, 'body');
       }
+      // After validation, so a malformed request is answered without asking for the factor first.
+      if (options.stepUp && viewer) await requireFreshFactor(viewer);
       const result = await handler({ request, requestId, viewer: viewer as ViewerFor<O>, body, query, params });
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });

@@ -9,6 +9,7 @@ import { db, type Prisma } from '../db';
 import { AppError } from '../errors';
 import { openSealedSecret, sealSecret } from '../vault/runtime';
 import type { EnrolledDto, MyFactorsDto, RecoveryCodesDto, SecondFactorDto, TotpEnrolmentDto } from './dto';
+import { deleteFactors } from './delete-factors';
 import { passkeyRegistrationOptions, verifyPasskeyRegistration } from './passkeys';
 import { policyCovers } from './policy';
 import { replaceRecoveryCodes } from './recovery-codes';
@@ -107,16 +108,6 @@ export async function addPasskey(input: AddPasskeyInput): Promise<EnrolledDto> {
     });
     return finishEnrolment(tx, viewer, factor);
   });
-}
-
-/** Deletes factors and their sealed secrets; with `all`, the recovery codes too. */
-export async function deleteFactors(tx: Prisma.TransactionClient, userId: string, ids: string[] | 'all'): Promise<number> {
-  const rows = await tx.secondFactor.findMany({ where: { userId, ...(ids === 'all' ? {} : { id: { in: ids } }) }, select: { id: true } });
-  await tx.vaultSecret.deleteMany({ where: { id: { in: rows.map((row) => totpSecretId(row.id)) } } });
-  const { count } = await tx.secondFactor.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
-  const left = await tx.secondFactor.count({ where: { userId, confirmedAt: { not: null } } });
-  if (ids === 'all' || left === 0) await tx.recoveryCode.deleteMany({ where: { userId } });
-  return count;
 }
 
 /** Removes one of the viewer's factors; the last one stays while the team policy requires a factor. */

@@ -7,16 +7,12 @@ import { admitAttempt } from '../auth/throttle';
 import { db } from '../db';
 import { AppError } from '../errors';
 import { openSealedSecret } from '../vault/runtime';
+import { factorThrottleKey } from './factor-throttle-key';
 import { verifyPasskeyAssertion } from './passkeys';
 import { consumeRecoveryCode } from './recovery-codes';
 import type { FactorProof } from './schema';
 import { matchTotp } from './totp';
 import { totpSecretId, TOTP_SECRET_KIND } from './totp-secret';
-
-/** The throttle key of a user's factor attempts: apart from their password's. */
-export function factorThrottleKey(userId: string): string {
-  return `\0second-factor\0${userId}`;
-}
 
 async function proveTotp(userId: string, code: string, now: Date): Promise<string | null> {
   const factors = await db().secondFactor.findMany({ where: { userId, kind: 'totp', confirmedAt: { not: null } }, select: { id: true, totpLastStep: true } });
