@@ -134,7 +134,7 @@ export function SecondFactorManager({ initial, gated }: { initial: MyFactorsDto;
       {action.error && <Alert tone="error">{action.error}</Alert>}
       <section aria-labelledby="factors-title">
         <h2 id="factors-title" className="text-sm font-semibold text-slate-900">
-          {t('title')}
+          {t('listTitle')}
         </h2>
         {mine.factors.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">{t('none')}</p>
