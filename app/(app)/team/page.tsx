@@ -11,6 +11,7 @@ import { pageViewer } from '@/lib/auth/page-viewer';
 import { can } from '@/lib/auth/permissions';
 import { listTeamFactors } from '@/lib/second-factor';
 import { getSsoPolicy } from '@/lib/team/get-sso-policy';
+import { listMemberAccess } from '@/lib/team/list-member-access';
 import { listTeam } from '@/lib/team/list-team';
 
 export async function generateMetadata() {
@@ -27,7 +28,7 @@ export default async function TeamPage() {
     <>
       <PageHeader title={t('title')} description={team.canManage ? t('descriptionManage') : t('descriptionRead')} />
       {team.canInvite && <InviteMemberForm roles={team.assignableRoles} />}
-      <MemberList members={team.members} assignableRoles={team.assignableRoles} />
+      <MemberList members={team.members} assignableRoles={team.assignableRoles} access={await listMemberAccess()} />
       {team.canInvite && <PendingInvites invites={team.invites} />}
       {can(viewer.role, 'team.security') && <TeamSecondFactors team={await listTeamFactors()} />}
       {can(viewer.role, 'team.security') && <SsoPolicyForm policy={await getSsoPolicy()} owners={team.members.filter((m) => m.role === 'owner' && !m.disabled)} />}
