@@ -193,6 +193,21 @@ test('the team policy sends people without a factor to enrol first; an owner res
     const audit = await (await otto.get('/api/audit/export.csv?action=team.second_factors_reset')).text();
     expect(audit).toContain('team.second_factors_reset');
     expect(audit).toContain(TESS.email);
+
+    // Otto signs in with his app (a newer code than the one that enrolled it) and sees, per member,
+    // their access and factors on the Team page; looked at by hand at a phone's width.
+    const ottoPage = await freshPage(browser);
+    await passwordStep(ottoPage.page, OTTO);
+    await ottoPage.page.getByLabel('Authentication code').fill(totpCode(enrolment.manualKey, 1));
+    await ottoPage.page.getByRole('button', { name: 'Verify' }).click();
+    await expect(ottoPage.page).toHaveURL(/\/overview$/);
+    await ottoPage.page.setViewportSize({ width: 375, height: 900 });
+    await ottoPage.page.goto('/team');
+    const patAccess = ottoPage.page.getByRole('definition').filter({ hasText: 'Laptop passkey' });
+    await expect(patAccess).toBeVisible();
+    await expect(ottoPage.page.getByRole('heading', { name: 'Second factor', exact: true })).toBeVisible();
+    await ottoPage.page.screenshot({ path: test.info().outputPath('team-375.png'), fullPage: true });
+    await ottoPage.context.close();
   } finally {
     expect((await otto.put('/api/team/second-factor', { data: { policy: 'none' } })).status()).toBe(200);
     await otto.dispose();
