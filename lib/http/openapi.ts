@@ -43,6 +43,8 @@ function operation(method: HttpMethod, entry: RouteTableEntry): ZodOpenApiOperat
   return {
     operationId: operationId(method, entry.path),
     'x-permission': spec.permission,
+    // Asks a caller with a second factor for a fresh one (403 `step_up_required`; docs/api.md, Second factors).
+    ...(spec.stepUp ? { 'x-step-up': true } : {}),
     security: spec.permission === 'public' ? [] : [{ session: [] }],
     ...(spec.params || spec.query ? { requestParams: { ...(spec.params ? { path: spec.params } : {}), ...(spec.query ? { query: spec.query } : {}) } } : {}),
     ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
