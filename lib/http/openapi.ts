@@ -26,6 +26,8 @@ const errorBody = z.object({
     code: z.string(),
     message: z.string(),
     requestId: z.string(),
+    /** `step_up_required` or `second_factor_enrolment_required`: what the client should do next. */
+    reason: z.string().optional(),
     fields: z.record(z.string(), z.array(z.string())).optional(),
   }),
 });
