@@ -8,6 +8,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const ARTIFACTS = path.join(ROOT, 'e2e/.artifacts');
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** Passkeys need a domain as RP ID (Chromium refuses IP addresses): e2e/ui/09-second-factor.spec.ts opens this one. */
+export const PASSKEY_URL = `http://localhost:${PORT}`;
 /** The T-Invest emulator the e2e server talks to: production, sandbox and admin ports. */
 const EMULATOR_PORTS = { production: PORT + 81, sandbox: PORT + 82, admin: PORT + 83 };
 export const EMULATOR_ADMIN_URL = `http://127.0.0.1:${EMULATOR_PORTS.admin}`;
@@ -74,6 +76,7 @@ export default defineConfig({
         HOST: '127.0.0.1',
         STRONGROOM_DATA_DIR: path.join(ARTIFACTS, 'data'),
         STRONGROOM_PUBLIC_URL: BASE_URL,
+        STRONGROOM_PASSKEY_ORIGIN: PASSKEY_URL,
         LOG_LEVEL: 'info',
         NODE_ENV: 'production',
         NEXT_TELEMETRY_DISABLED: '1',

@@ -23,6 +23,8 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The URL people open; used for invite links and next-auth callbacks. */
   STRONGROOM_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** The origin passkeys are bound to (its host is the WebAuthn RP ID); defaults to the public URL. */
+  STRONGROOM_PASSKEY_ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
   /** Session signing secret; generated into the data folder when absent. */
   STRONGROOM_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** A fixed first-run setup code instead of a random one printed in the log (provisioning, tests). */

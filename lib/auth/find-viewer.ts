@@ -3,6 +3,7 @@ import 'server-only';
 // enabled, the session's version is current (a password or role change bumps it) and the session
 // record is open (signing out closes it). One query.
 import { db } from '../db';
+import { mustEnrolSecondFactor as owesSecondFactor } from '../second-factor/enrolment-gate';
 import type { RoleName } from './permissions';
 
 export interface Viewer {
@@ -12,6 +13,10 @@ export interface Viewer {
   role: RoleName;
   locale: string | null;
   mustChangePassword: boolean;
+  /** The team policy wants a second factor this session's user has not enrolled: enrol before anything else. */
+  mustEnrolSecondFactor?: boolean;
+  /** The session record behind this request, when there is one (step-up reads it). */
+  sessionId?: string;
 }
 
 /** What a session cookie claims: user id, session version and session id. */
@@ -35,11 +40,13 @@ export async function findActiveViewer(uid: string, sessionIds: string[] = []): 
     select: {
       ...VIEWER_COLUMNS,
       sessionVersion: true,
-      sessions: { where: { id: { in: sessionIds.filter((id) => UUID.test(id)) }, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true } },
+      sessions: { where: { id: { in: sessionIds.filter((id) => UUID.test(id)) }, revokedAt: null, expiresAt: { gt: new Date() } }, select: { id: true, method: true } },
     },
   });
   if (!user) return null;
-  const { sessionVersion, sessions, ...viewer } = user;
+  const { sessionVersion, sessions, ...columns } = user;
+  const mustEnrolSecondFactor = sessions.length > 0 && (await owesSecondFactor(columns, sessions.map((session) => session.method)));
+  const viewer: Viewer = { ...columns, mustEnrolSecondFactor };
   return { viewer, sessionVersion, openSessionIds: new Set(sessions.map((session) => session.id)) };
 }
 
@@ -47,8 +54,11 @@ export async function findActiveViewer(uid: string, sessionIds: string[] = []): 
 export async function findViewer(claims: SessionClaims): Promise<Viewer | null> {
   if (!UUID.test(claims.uid) || !UUID.test(claims.sid)) return null;
   // The session is a filter on the user row (EXISTS), not a second lookup.
-  return db().user.findFirst({
+  const user = await db().user.findFirst({
     where: { id: claims.uid, disabledAt: null, sessionVersion: claims.sv, sessions: { some: { id: claims.sid, revokedAt: null, expiresAt: { gt: new Date() } } } },
-    select: VIEWER_COLUMNS,
+    select: { ...VIEWER_COLUMNS, sessions: { where: { id: claims.sid }, select: { method: true } } },
   });
+  if (!user) return null;
+  const { sessions, ...columns } = user;
+  return { ...columns, sessionId: claims.sid, mustEnrolSecondFactor: await owesSecondFactor(columns, sessions.map((session) => session.method)) };
 }

@@ -19,7 +19,9 @@ import { clientAddress } from './client-address';
 import { authSecret } from './secret';
 import { closeSession, SESSION_MAX_AGE_SECONDS } from './sessions';
 import type { OidcProviderConfig } from './oidc-providers';
-import { signIn, type SignedIn } from './sign-in';
+import { completeSignIn } from '../second-factor';
+import { SECOND_FACTOR_PENDING } from '../second-factor/pending-marker';
+import { passwordSignIn, type SecondFactorPending, type SignedIn } from './sign-in';
 import { isSsoRefusal } from './sso-refusals';
 import { ssoSignIn, type OidcClaims } from './sso-sign-in';
 
@@ -74,17 +76,22 @@ function authOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: 'Email and password',
-        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
+        // The second step of a sign-in with a second factor posts `ticket` and `proof` instead.
+        credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' }, ticket: { type: 'hidden' }, proof: { type: 'hidden' } },
         async authorize(credentials, request) {
+          let result: SignedIn | SecondFactorPending;
           try {
-            const user = await signIn(credentials, { ip: clientAddress(request?.headers) });
-            return { id: user.id, sessionVersion: user.sessionVersion, sessionId: user.sessionId };
+            const context = { ip: clientAddress(request?.headers) };
+            result = credentials?.ticket ? await completeSignIn(credentials, context) : await passwordSignIn(credentials, context);
           } catch (error) {
             // The login form shows this message as it is, so it is in the reader's language.
             if (isAppError(error)) throw new Error(errorMessage(error, await resolveLocale()));
             logger().error({ err: error }, 'sign-in failed unexpectedly');
             throw new Error(translateError('errors.signInUnavailable', undefined, await resolveLocale()));
           }
+          // The login form reads this from the error and asks for the factor (app/_components/auth/session-actions.ts).
+          if ('secondFactor' in result) throw new Error(`${SECOND_FACTOR_PENDING}${JSON.stringify(result.secondFactor)}`);
+          return { id: result.id, sessionVersion: result.sessionVersion, sessionId: result.sessionId };
         },
       }),
       ...env().STRONGROOM_OIDC_PROVIDERS.map(oidcProvider),

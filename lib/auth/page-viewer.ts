@@ -5,11 +5,12 @@ import { redirect } from 'next/navigation';
 import { needsSetup } from '../setup/needs-setup';
 import { getViewer, type Viewer } from './session';
 
-/** The viewer, or a redirect to /setup or /login; with a temporary password, to /account/password. */
-export async function pageViewer(options: { allowTemporaryPassword?: boolean } = {}): Promise<Viewer> {
+/** The viewer, or a redirect to /setup or /login; with a temporary password, to /account/password; owing a second factor, to /account/second-factor. */
+export async function pageViewer(options: { allowTemporaryPassword?: boolean; allowSecondFactorEnrolment?: boolean } = {}): Promise<Viewer> {
   const viewer = await getViewer();
   if (!viewer) redirect((await needsSetup()) ? '/setup' : '/login');
   if (viewer.mustChangePassword && !options.allowTemporaryPassword) redirect('/account/password');
+  if (viewer.mustEnrolSecondFactor && !options.allowSecondFactorEnrolment) redirect('/account/second-factor');
   return viewer;
 }
 

@@ -28,6 +28,13 @@ export async function requirePermission(permission: Permission): Promise<Viewer>
   if (viewer.mustChangePassword && permission !== 'account.update') {
     throw new AppError('forbidden', 'Change your temporary password first.', { messageKey: 'errors.passwordChangeRequired' });
   }
+  // Like a temporary password: only the account (where factors are enrolled) until one exists.
+  if (viewer.mustEnrolSecondFactor && permission !== 'account.update') {
+    throw new AppError('forbidden', 'Your team requires a second factor: add one on your account first.', {
+      messageKey: 'errors.secondFactor.enrolmentRequired',
+      values: { reason: 'second_factor_enrolment_required' },
+    });
+  }
   if (!can(viewer.role, permission)) throw new AppError('forbidden', 'Your role does not allow this.', { messageKey: 'errors.roleForbids' });
   return viewer;
 }

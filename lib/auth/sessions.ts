@@ -10,10 +10,19 @@ import { accessChanged } from './access-changed';
 /** How long a session lasts from sign-in, whatever the cookie says. */
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
+/** How a session was opened: by SSO or password, and whether a second factor was proven then. */
+export interface SessionOpening {
+  method?: 'password' | 'sso';
+  factorVerified?: boolean;
+}
+
 /** Opens a session for `userId` inside the sign-in's transaction, clearing out that user's expired ones. */
-export async function openSession(tx: Prisma.TransactionClient, userId: string, now = new Date()): Promise<string> {
+export async function openSession(tx: Prisma.TransactionClient, userId: string, now = new Date(), opening: SessionOpening = {}): Promise<string> {
   await tx.session.deleteMany({ where: { userId, expiresAt: { lte: now } } });
-  const session = await tx.session.create({ data: { userId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000) }, select: { id: true } });
+  const session = await tx.session.create({
+    data: { userId, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_MAX_AGE_SECONDS * 1000), method: opening.method ?? 'password', factorVerifiedAt: opening.factorVerified ? now : null },
+    select: { id: true },
+  });
   return session.id;
 }
 

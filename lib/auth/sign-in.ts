@@ -3,6 +3,7 @@ import 'server-only';
 import { recordAudit, withAudit } from '../audit/append-audit';
 import { db } from '../db';
 import { AppError } from '../errors';
+import { factorMethodsOf, issueTicket, type FactorMethod } from '../second-factor';
 import { decoyPasswordHash, verifyPassword } from './password';
 import { keyedHash } from './secret';
 import { signInSchema } from './schema';
@@ -17,13 +18,25 @@ export interface SignedIn {
   sessionId: string;
 }
 
+/** A correct password from someone with a second factor: the sign-in continues with the factor, on this ticket. */
+export interface SecondFactorPending {
+  secondFactor: { ticket: string; methods: FactorMethod[] };
+}
+
 /** Where the attempt came from, recorded with every sign-in audit record. */
 export interface SignInContext {
   ip?: string | null;
 }
 
-/** Verifies credentials under the lockout policy; throws AppError with a safe message. */
+/** Signs in someone without a second factor (for callers that cannot ask for one); see passwordSignIn. */
 export async function signIn(input: unknown, context: SignInContext = {}): Promise<SignedIn> {
+  const result = await passwordSignIn(input, context);
+  if ('secondFactor' in result) throw new AppError('unauthenticated', 'This account also needs its second factor.', { messageKey: 'errors.secondFactor.invalid' });
+  return result;
+}
+
+/** Verifies credentials under the lockout policy: a session, or a ticket to continue with the second factor. Throws AppError with a safe message. */
+export async function passwordSignIn(input: unknown, context: SignInContext = {}): Promise<SignedIn | SecondFactorPending> {
   const ip = context.ip ?? null;
   const invalid = () => new AppError('unauthenticated', 'Email or password is incorrect.', { messageKey: 'errors.invalidCredentials' });
   const parsed = signInSchema.safeParse(input);
@@ -56,6 +69,9 @@ export async function signIn(input: unknown, context: SignInContext = {}): Promi
     await recordAudit({ action: 'auth.login_failed', actor: { id: user.id, label: user.email }, ip, details: { method: 'password', reason: 'sso_required' } });
     throw new AppError('forbidden', 'Your team signs in with single sign-on. Use the provider button below the form.', { messageKey: 'errors.sso.required' });
   }
+  // No session yet for someone with a second factor: the ticket lets them prove it (lib/second-factor).
+  const methods = await factorMethodsOf(user.id);
+  if (methods.length > 0) return { secondFactor: { ticket: issueTicket(user.id, user.sessionVersion), methods } };
   const sessionId = await withAudit({ action: 'auth.login', actor: { id: user.id, label: user.email }, ip }, (tx) => openSession(tx, user.id));
   return { id: user.id, sessionVersion: user.sessionVersion, sessionId };
 }

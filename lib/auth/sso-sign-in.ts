@@ -60,7 +60,7 @@ export async function ssoSignIn(providerId: string, claims: OidcClaims, context:
 
   if (user) {
     const sessionId = await db().$transaction(async (tx) => {
-      const id = await openSession(tx, user.id, now);
+      const id = await openSession(tx, user.id, now, { method: 'sso' });
       await appendAudit(tx, { ...login, actor: { id: user.id, label: user.email } });
       return id;
     });
@@ -78,7 +78,7 @@ export async function ssoSignIn(providerId: string, claims: OidcClaims, context:
     const account = await tx.user.create({ data: { email, name: invite.name, role: invite.role, passwordHash: unusablePasswordHash }, select: { id: true, email: true, sessionVersion: true } });
     await tx.invite.update({ where: { id: invite.id }, data: { acceptedAt: now, acceptedById: account.id } });
     await appendAudit(tx, { action: 'team.invite_accepted', actor: { id: account.id, label: account.email }, targetId: invite.id, details: { email, role: invite.role, method: 'sso', provider: provider.id } });
-    const sessionId = await openSession(tx, account.id, now);
+    const sessionId = await openSession(tx, account.id, now, { method: 'sso' });
     await appendAudit(tx, { ...login, actor: { id: account.id, label: account.email } });
     return { id: account.id, sessionVersion: account.sessionVersion, sessionId };
   });

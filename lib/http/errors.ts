@@ -14,6 +14,8 @@ export interface ErrorBody {
     message: string;
     requestId: string;
     fields?: Record<string, string[]>;
+    /** A machine-readable reason the client acts on (`step_up_required`: ask for the second factor and retry). */
+    reason?: string;
     /** T-Bank's numeric code and tracking id, when T-Bank refused; never its message text. */
     upstream?: { code?: string; trackingId?: string };
   };
@@ -40,7 +42,9 @@ export function toErrorResponse(error: unknown, requestId: string, locale: Local
     const headers: Record<string, string> = error.retryAfterSeconds ? { 'retry-after': String(error.retryAfterSeconds) } : {};
     const fields = errorFields(error, locale);
     const upstream = error.upstream && (error.upstream.code || error.upstream.trackingId) ? { code: error.upstream.code, trackingId: error.upstream.trackingId } : undefined;
-    return json(error.status, { error: { code: error.code, message: errorMessage(error, locale), requestId, ...(fields ? { fields } : {}), ...(upstream ? { upstream } : {}) } }, headers);
+    const reason = typeof error.values?.reason === 'string' ? error.values.reason : undefined;
+    const body = { code: error.code, message: errorMessage(error, locale), requestId, ...(reason ? { reason } : {}), ...(fields ? { fields } : {}), ...(upstream ? { upstream } : {}) };
+    return json(error.status, { error: body }, headers);
   }
   logger().error({ requestId, err: error }, 'unhandled error in route handler');
   return json(500, { error: { code: 'internal', message: translateError('errors.http.internal', { requestId }, locale), requestId } });

@@ -15,6 +15,7 @@ import type { SseSession } from './sse';
 /** Why this signed-in viewer may not watch live data, or null when they may: the rule at connect and at every re-check. */
 export function liveRefusal(viewer: Viewer): AppError | null {
   if (viewer.mustChangePassword) return new AppError('forbidden', 'Change your temporary password first.', { messageKey: 'errors.passwordChangeRequired' });
+  if (viewer.mustEnrolSecondFactor) return new AppError('forbidden', 'Your team requires a second factor: add one on your account first.', { messageKey: 'errors.secondFactor.enrolmentRequired', values: { reason: 'second_factor_enrolment_required' } });
   if (!can(viewer.role, 'overview.read')) return new AppError('forbidden', 'Your role may not watch live data.', { messageKey: 'errors.roleForbids' });
   return null;
 }

@@ -26,6 +26,8 @@ const errorBody = z.object({
     code: z.string(),
     message: z.string(),
     requestId: z.string(),
+    /** `step_up_required` or `second_factor_enrolment_required`: what the client should do next. */
+    reason: z.string().optional(),
     fields: z.record(z.string(), z.array(z.string())).optional(),
   }),
 });
@@ -43,6 +45,8 @@ function operation(method: HttpMethod, entry: RouteTableEntry): ZodOpenApiOperat
   return {
     operationId: operationId(method, entry.path),
     'x-permission': spec.permission,
+    // Asks a caller with a second factor for a fresh one (403 `step_up_required`; docs/api.md, Second factors).
+    ...(spec.stepUp ? { 'x-step-up': true } : {}),
     security: spec.permission === 'public' ? [] : [{ session: [] }],
     ...(spec.params || spec.query ? { requestParams: { ...(spec.params ? { path: spec.params } : {}), ...(spec.query ? { query: spec.query } : {}) } } : {}),
     ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),

@@ -8,13 +8,15 @@ export interface RouteSpec {
   body?: z.ZodType;
   query?: z.ZodType;
   params?: z.ZodType;
+  /** Asks for a fresh second factor (step-up) from viewers who have one. */
+  stepUp?: boolean;
 }
 
 const specs = new WeakMap<object, RouteSpec>();
 
 /** Records the contract of a handler; route() calls this for every handler it makes. */
 export function registerRouteSpec<H extends object>(handler: H, spec: RouteSpec): H {
-  specs.set(handler, { permission: spec.permission, body: spec.body, query: spec.query, params: spec.params });
+  specs.set(handler, { permission: spec.permission, body: spec.body, query: spec.query, params: spec.params, stepUp: spec.stepUp });
   return handler;
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { getViewer, requirePermission, type Viewer } from '../auth/session';
 import type { Permission } from '../auth/permissions';
 import { AppError } from '../errors';
+import { requireFreshFactor } from '../second-factor';
 import { localeFromRequest, type Locale } from '../i18n/locales';
 import { toErrorResponse } from './errors';
 import { isDecodablePath, isSafeText } from './schema-primitives';
@@ -21,6 +22,8 @@ export interface RouteOptions<B extends Schema, Q extends Schema, P extends Sche
   body?: B;
   query?: Q;
   params?: P;
+  /** A dangerous action: a viewer with a second factor must have proven it in the last five minutes (step-up). */
+  stepUp?: boolean;
 }
 
 export interface RouteContext<B extends Schema, Q extends Schema, P extends Schema, V> {
@@ -135,6 +138,8 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
         });
         body = parseWith<B>(options.body as B, raw, 'body');
       }
+      // After validation, so a malformed request is answered without asking for the factor first.
+      if (options.stepUp && viewer) await requireFreshFactor(viewer);
       const result = await handler({ request, requestId, viewer: viewer as ViewerFor<O>, body, query, params });
       if (result instanceof Response) return result;
       if (result === undefined) return new Response(null, { status: 204 });

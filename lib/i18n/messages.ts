@@ -9,7 +9,9 @@ import enLive from './messages/en.live.json';
 import enMarkets from './messages/en.markets.json';
 import enTapiTokens from './messages/en.tapi-tokens.json';
 import enShares from './messages/en.shares.json';
+import enSecondFactor from './messages/en.second-factor.json';
 import enSso from './messages/en.sso.json';
+import enTeamAccess from './messages/en.team-access.json';
 import enTokens from './messages/en.tokens.json';
 import ruBusiness from './messages/ru.business.json';
 import ruCore from './messages/ru.json';
@@ -18,13 +20,15 @@ import ruLive from './messages/ru.live.json';
 import ruMarkets from './messages/ru.markets.json';
 import ruTapiTokens from './messages/ru.tapi-tokens.json';
 import ruShares from './messages/ru.shares.json';
+import ruSecondFactor from './messages/ru.second-factor.json';
 import ruSso from './messages/ru.sso.json';
+import ruTeamAccess from './messages/ru.team-access.json';
 import ruTokens from './messages/ru.tokens.json';
 
-const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive, ...enTapiTokens, ...enBusiness, ...enShares, ...enSso };
+const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive, ...enTapiTokens, ...enBusiness, ...enShares, ...enSso, ...enSecondFactor, ...enTeamAccess };
 export type Messages = typeof en;
 
-export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive, ...ruTapiTokens, ...ruBusiness, ...ruShares, ...ruSso } as Messages };
+export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive, ...ruTapiTokens, ...ruBusiness, ...ruShares, ...ruSso, ...ruSecondFactor, ...ruTeamAccess } as Messages };
 
 type Leaves<T, Prefix extends string> = { [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`> }[keyof T & string];
 

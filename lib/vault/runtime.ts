@@ -6,7 +6,7 @@ import 'server-only';
 // WeakMaps that a ring from the other copy cannot reach. The cache sits on globalThis (keyed by
 // this copy's KeyRing class) so dev-mode module reloads do not re-run the checks.
 import crypto from 'node:crypto';
-import { db } from '../db';
+import { db, type Prisma } from '../db';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { createFingerprintKey, FINGERPRINT_KEY_ID, fingerprintToken, openFingerprintKey, type FingerprintKey } from './fingerprint';
@@ -15,7 +15,7 @@ import { loadKeyRing, type KeyRingConfig } from './load-key-ring';
 import { openToken } from './open-token';
 import { createPrismaRecordStore } from './prisma-record-store';
 import { sealToken } from './seal-token';
-import { kekVersionOf } from './sealed-record';
+import { kekVersionOf, openBytes, sealBytes } from './sealed-record';
 import { createTokenHandle, type TokenHandle } from './token-handle';
 import { isVaultError } from './vault-error';
 import { verifyKeyRing } from './verify-key-ring';
@@ -130,4 +130,28 @@ export async function keyedHash(purpose: string, value: string): Promise<string>
 /** A handle for a value being deposited (not stored yet), so it can be verified live first. */
 export function handleForDeposit(value: string): TokenHandle {
   return createTokenHandle(`deposit:${crypto.randomUUID()}`, value);
+}
+
+/**
+ * Seals a small vault-internal secret (a TOTP key) for VaultSecret row `id`; store the result in
+ * that table, where key rotation rewraps it like every sealed record.
+ */
+export async function sealSecret(id: string, kind: string, value: Buffer): Promise<Prisma.VaultSecretCreateInput> {
+  const sealed = sealBytes((await readyVault()).ring, { id, kind }, value);
+  return { id, sealed, kekVersion: kekVersionOf(sealed) };
+}
+
+/** Opens VaultSecret row `id` sealed as `kind`, or null when there is none. The caller zeroes the bytes. */
+export async function openSealedSecret(id: string, kind: string): Promise<Buffer | null> {
+  const row = await db().vaultSecret.findUnique({ where: { id } });
+  if (!row) return null;
+  const address = { id, kind, sealed: row.sealed };
+  const vault = await readyVault();
+  try {
+    return openBytes(vault.ring, address);
+  } catch (error) {
+    if (!isVaultError(error, 'missing_key') || !vault.keySource.startsWith('the key file')) throw error;
+    forgetVault();
+    return openBytes((await readyVault()).ring, address);
+  }
 }

@@ -1,8 +1,10 @@
-// /account – your profile, password, language and sessions
+// /account – your profile, password, language, second factors and sessions
 import { getTranslations } from 'next-intl/server';
+import Link from 'next/link';
 import { ChangePasswordForm } from '@/app/_components/account/change-password-form';
 import { LanguageForm } from '@/app/_components/account/language-form';
 import { SignOutEverywhereButton } from '@/app/_components/account/sign-out-everywhere-button';
+import { buttonClasses } from '@/app/_components/ui/button';
 import { Card } from '@/app/_components/ui/card';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
@@ -15,6 +17,7 @@ export default async function AccountPage() {
   const viewer = await pageViewer();
   const t = await getTranslations('account');
   const roles = await getTranslations('roles');
+  const factors = await getTranslations('secondFactor');
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
@@ -54,6 +57,15 @@ export default async function AccountPage() {
           <div className="max-w-md">
             <ChangePasswordForm />
           </div>
+        </Card>
+        <Card aria-labelledby="second-factor-title" className="lg:col-span-2">
+          <h2 id="second-factor-title" className="text-base font-semibold text-slate-900">
+            {factors('accountCard')}
+          </h2>
+          <p className="mt-1 mb-4 text-sm text-slate-600">{factors('accountCardHint')}</p>
+          <Link href="/account/second-factor" className={buttonClasses('secondary')}>
+            {factors('manage')}
+          </Link>
         </Card>
         <Card aria-labelledby="sessions-title" className="lg:col-span-2">
           <h2 id="sessions-title" className="text-base font-semibold text-slate-900">

@@ -1,4 +1,6 @@
-// Calls one of our JSON route handlers and unpacks its error shape (see lib/http/errors.ts).
+// Calls one of our JSON route handlers and unpacks its error shape (see lib/http/errors.ts); a
+// step-up the server asks for is handled on the way (second-factor/step-up-fetch.ts).
+import { fetchWithStepUp } from '../second-factor/step-up-fetch';
 
 export type JsonResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; message: string | null; fields: Record<string, string[]> };
 
@@ -6,7 +8,7 @@ export type JsonResult<T> = { ok: true; status: number; data: T } | { ok: false;
 export async function requestJson<T = unknown>(method: 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<JsonResult<T>> {
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await fetchWithStepUp(url, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { can, type Permission } from '@/lib/auth/permissions';
 import type { Viewer } from '@/lib/auth/session';
 import type { TokenDto } from '@/lib/custody/dto';
+import { StepUpDialog } from '../second-factor/step-up-dialog';
 import { ExpiryBanner } from '../tokens/expiry-banner';
 import { focusRing } from '../ui/button';
 import { LanguageSwitcher } from './language-switcher';
@@ -54,6 +55,7 @@ export async function AppShell({ viewer, expiring = [], children }: { viewer: Vi
       <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
         {children}
       </main>
+      <StepUpDialog />
       <footer className="mx-auto max-w-6xl px-4 pb-8 sm:hidden">
         <LanguageSwitcher />
       </footer>

@@ -1,18 +1,21 @@
 'use client';
-// Everyone on the team. Rows the viewer may manage get role, disable and re-enable controls.
+// Everyone on the team. Rows the viewer may manage get role, disable and re-enable controls; owners
+// and admins also see what each member can see, their second factors and single sign-on.
 import { useFormatter, useTranslations } from 'next-intl';
 import { useRouter } from 'next/navigation';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { RoleName } from '@/lib/auth/permissions';
 import type { TeamMemberDto } from '@/lib/team/dto';
+import type { MemberAccessDto } from '@/lib/team/list-member-access';
 import { useJsonAction } from '../forms/use-json-action';
 import { Alert } from '../ui/alert';
 import { Badge } from '../ui/badge';
 import { Button } from '../ui/button';
 import { Card } from '../ui/card';
 import { CopyField } from './copy-field';
+import { MemberAccess } from './member-access';
 
-export function MemberList({ members, assignableRoles }: { members: TeamMemberDto[]; assignableRoles: RoleName[] }) {
+export function MemberList({ members, assignableRoles, access = null }: { members: TeamMemberDto[]; assignableRoles: RoleName[]; access?: Record<string, MemberAccessDto> | null }) {
   const t = useTranslations('team.members');
   return (
     <Card aria-labelledby="members-title" className="mb-6">
@@ -21,14 +24,14 @@ export function MemberList({ members, assignableRoles }: { members: TeamMemberDt
       </h2>
       <ul className="mt-4 divide-y divide-slate-100">
         {members.map((member) => (
-          <MemberRow key={member.id} member={member} assignableRoles={assignableRoles} />
+          <MemberRow key={member.id} member={member} assignableRoles={assignableRoles} access={access?.[member.id] ?? null} />
         ))}
       </ul>
     </Card>
   );
 }
 
-function MemberRow({ member, assignableRoles }: { member: TeamMemberDto; assignableRoles: RoleName[] }) {
+function MemberRow({ member, assignableRoles, access }: { member: TeamMemberDto; assignableRoles: RoleName[]; access: MemberAccessDto | null }) {
   const t = useTranslations('team.members');
   const roles = useTranslations('roles');
   const format = useFormatter();
@@ -69,6 +72,7 @@ function MemberRow({ member, assignableRoles }: { member: TeamMemberDto; assigna
           </p>
           <p className="truncate text-sm text-slate-600">{member.email}</p>
           <p className="text-xs text-slate-500">{t('joined', { date: format.dateTime(new Date(member.joinedAt), { dateStyle: 'medium' }) })}</p>
+          {access && <MemberAccess name={member.name} access={access} />}
         </div>
 
         {member.manageable && (

@@ -1,6 +1,7 @@
 'use client';
 // Deposit: the value is pasted once into a password field, sent, and cleared; only the
 // verification result (kind, accounts, limits, masked form) or a clear refusal is shown back.
+import { fetchWithStepUp } from '../second-factor/step-up-fetch';
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -66,7 +67,7 @@ export function DepositFormClient({ vault, egress = [] }: { vault: VaultInfoDto 
     setPending(true);
     let response: Response | null = null;
     try {
-      response = await fetch('/api/tokens', {
+      response = await fetchWithStepUp('/api/tokens', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         credentials: 'same-origin',

@@ -2,6 +2,7 @@
 // Deposit of a T-API H2H token: value, environment, the IP addresses and accesses it was issued
 // with, and optionally its mTLS certificate and private key. The value and the key are read from
 // their fields once, sent, and cleared; only the verification result or a refusal comes back.
+import { fetchWithStepUp } from '../second-factor/step-up-fetch';
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -77,7 +78,7 @@ export function TapiDepositFormClient({ egress }: { egress: string[] }) {
     setPending(true);
     let response: Response | null = null;
     try {
-      response = await fetch('/api/tokens/tapi', {
+      response = await fetchWithStepUp('/api/tokens/tapi', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         credentials: 'same-origin',

@@ -1,5 +1,6 @@
 'use client';
 // Token actions call JSON routes with PATCH too; same error handling as forms/use-json-action.
+import { fetchWithStepUp } from '../second-factor/step-up-fetch';
 import { useTranslations } from 'next-intl';
 import { useState } from 'react';
 
@@ -19,7 +20,7 @@ export function useTokenRequest() {
     setFieldErrors({});
     setFailedStatus(null);
     try {
-      const response = await fetch(url, {
+      const response = await fetchWithStepUp(url, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -7,7 +7,7 @@ import { route } from '@/lib/http/route';
 
 export const GET = route({ permission: 'tokens.read', query: listTokensQuerySchema }, ({ viewer, query }) => listTokens(viewer, query));
 
-export const POST = route({ permission: 'tokens.create', body: depositSchema }, async ({ viewer, body }) => {
+export const POST = route({ permission: 'tokens.create', body: depositSchema, stepUp: true }, async ({ viewer, body }) => {
   const result = await depositTinvestToken(viewer, body);
   return Response.json(result, { status: result.duplicate ? 200 : 201 });
 });

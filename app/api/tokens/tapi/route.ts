@@ -3,7 +3,7 @@ import { depositTapiToken } from '@/lib/custody/deposit-tapi-token';
 import { tapiDepositSchema } from '@/lib/custody/tapi-schema';
 import { route } from '@/lib/http/route';
 
-export const POST = route({ permission: 'tokens.create', body: tapiDepositSchema }, async ({ viewer, body }) => {
+export const POST = route({ permission: 'tokens.create', body: tapiDepositSchema, stepUp: true }, async ({ viewer, body }) => {
   const result = await depositTapiToken(viewer, body);
   return Response.json(result, { status: result.duplicate ? 200 : 201 });
 });

@@ -5,4 +5,4 @@ import { tapiReplaceSchema } from '@/lib/custody/tapi-schema';
 import { route } from '@/lib/http/route';
 
 // `{ value }` for every token; an H2H token's replacement may also bring ipAllowlist, accesses and certificate.
-export const POST = route({ permission: 'tokens.manage', params: tokenParamsSchema, body: tapiReplaceSchema }, ({ viewer, params, body }) => replaceTokenValue(viewer, params.id, body));
+export const POST = route({ permission: 'tokens.manage', stepUp: true, params: tokenParamsSchema, body: tapiReplaceSchema }, ({ viewer, params, body }) => replaceTokenValue(viewer, params.id, body));

@@ -3,4 +3,4 @@ import { retireToken } from '@/lib/custody/retire-token';
 import { tokenParamsSchema } from '@/lib/custody/schema';
 import { route } from '@/lib/http/route';
 
-export const POST = route({ permission: 'tokens.manage', params: tokenParamsSchema }, ({ viewer, params }) => retireToken(viewer, params.id));
+export const POST = route({ permission: 'tokens.manage', stepUp: true, params: tokenParamsSchema }, ({ viewer, params }) => retireToken(viewer, params.id));
