@@ -26,6 +26,14 @@ async function firstLink(page: Page, path: string, prefix: string): Promise<stri
   return href;
 }
 
+/** Serious and critical axe-core findings (WCAG 2.1 A/AA) on the page as it is now. */
+async function seriousViolations(page: Page, where: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${where}: ${violation.id} (${violation.impact}) at ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
 /** The innermost elements that reach past the screen's right edge, as tag.class, for the failure message. */
 async function widestElements(page: Page): Promise<string> {
   return page.evaluate(() => {
@@ -68,15 +76,13 @@ for (const locale of ['en', 'ru'] as const) {
         await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         if (overflow > 0) problems.push(`${path}: ${overflow} px wider than the screen, at ${await widestElements(page)}`);
-        const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-        for (const violation of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
-          problems.push(`${path}: ${violation.id} (${violation.impact}) at ${violation.nodes.map((node) => node.target.join(' ')).slice(0, 3).join(', ')}`);
-        }
+        problems.push(...(await seriousViolations(page, path)));
         await page.screenshot({ path: screenshotPath(locale, PHONE.width, path), fullPage: true });
         // The same page on a desktop screen: nothing cut off there either, and a picture for the reviewer.
         await page.setViewportSize(DESKTOP);
         const desktopOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         if (desktopOverflow > 0) problems.push(`${path} at ${DESKTOP.width} px: ${desktopOverflow} px wider than the screen, at ${await widestElements(page)}`);
+        problems.push(...(await seriousViolations(page, `${path} at ${DESKTOP.width} px`)));
         await page.screenshot({ path: screenshotPath(locale, DESKTOP.width, path), fullPage: true });
         await page.setViewportSize(PHONE);
       }
@@ -88,7 +94,7 @@ for (const locale of ['en', 'ru'] as const) {
 }
 
 test('signed out: the sign-in page at 375 px in both languages', async ({ page }) => {
-  await page.setViewportSize({ width: 375, height: 740 });
+  await page.setViewportSize(PHONE);
   const problems: string[] = [];
   for (const locale of ['en', 'ru']) {
     await page.request.put('/api/account/locale', { data: { locale } });
@@ -96,8 +102,8 @@ test('signed out: the sign-in page at 375 px in both languages', async ({ page }
     await expect(page.locator('html')).toHaveAttribute('lang', locale);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     if (overflow > 0) problems.push(`/login (${locale}): ${overflow} px wider than the screen`);
-    const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    for (const violation of violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) problems.push(`/login (${locale}): ${violation.id} (${violation.impact})`);
+    problems.push(...(await seriousViolations(page, `/login (${locale})`)));
+    await page.screenshot({ path: screenshotPath(locale, PHONE.width, '/login'), fullPage: true });
   }
   await page.request.put('/api/account/locale', { data: { locale: 'en' } });
   expect(problems).toEqual([]);
