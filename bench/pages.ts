@@ -4,6 +4,7 @@
 // from /proc, so other work on the machine does not count) is divided by the requests served. The
 // robust figure is CPU per request; latency depends on what else the machine is doing.
 //   npx next build && npm run bench:pages -- [--users 10,50] [--seconds 15] [--database postgres://…]
+//     [--only /overview] [--profile DIR]   (a CPU profile of the server for the chosen URLs)
 // /api/health runs in the same run as the floor (the cost of the HTTP stack and the session-less path).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,6 +24,9 @@ const USERS = option('users', '10,50').split(',').map(Number);
 const SECONDS = Number(option('seconds', '15'));
 const DATABASE_URL = option('database', '');
 const PORT = Number(option('port', '3950'));
+/** --profile DIR: the server writes a CPU profile there (--cpu-prof), for the URLs given by --only. */
+const PROFILE_DIR = option('profile', '');
+const ONLY = option('only', '');
 const BASE = `http://127.0.0.1:${PORT}`;
 
 function cpuMs(pid: number): number {
@@ -140,7 +144,7 @@ async function main() {
   const emulator = start(process.execPath, ['--import', 'tsx', 'emulator/tinvest/cli.ts', '--port', String(ports.production), '--sandbox-port', String(ports.sandbox), '--admin-port', String(ports.admin)], {}, path.join(work, 'emulator.log'));
   const server = start(
     process.execPath,
-    ['--import', 'tsx', 'lib/server/main.ts'],
+    [...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : []), '--import', 'tsx', 'lib/server/main.ts'],
     {
       PORT: String(PORT),
       HOST: '127.0.0.1',
@@ -156,7 +160,8 @@ async function main() {
     path.join(work, 'server.log'),
   );
   const stop = () => {
-    server.kill('SIGKILL');
+    // A profiled server needs a clean exit to write its profile: SIGTERM drains and exits.
+    server.kill(PROFILE_DIR ? 'SIGTERM' : 'SIGKILL');
     emulator.kill('SIGKILL');
   };
   process.on('exit', stop);
@@ -179,7 +184,7 @@ async function main() {
     ];
     const results: Result[] = [];
     for (const users of USERS) {
-      for (const [url, signedIn] of targets) {
+      for (const [url, signedIn] of targets.filter(([url]) => !ONLY || url.startsWith(ONLY))) {
         const result = await load(server.pid!, url, users, signedIn ? cookie : null);
         results.push(result);
         console.error(JSON.stringify(result));
@@ -195,6 +200,7 @@ async function main() {
     console.log(JSON.stringify(summary, null, 2));
   } finally {
     stop();
+    if (PROFILE_DIR) await new Promise((resolve) => server.once('exit', resolve));
   }
 }
 
