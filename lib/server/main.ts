@@ -164,11 +164,15 @@ async function main(): Promise<void> {
   const { flushTokenUsage } = await import('../custody/record-usage');
   const checks = startTokenHealthChecks();
   console.log(checks ? `Token checks: every token every ${config.TOKEN_CHECK_INTERVAL_MINUTES} minutes` : 'Token checks: off (TOKEN_CHECKS=off)');
+  // With REDIS_URL: join the cluster now, so access changes made elsewhere reach this instance's streams from the start.
+  const { startCluster, shutdownCluster } = await import('../cluster');
+  console.log(startCluster() === 'single' ? 'Cluster: single process (no REDIS_URL)' : `Cluster: member over Redis (lease ${config.CLUSTER_LEASE_SECONDS} s)`);
 
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
     checks?.stop();
     (await import('./stream-hub')).existingStreamHub()?.close();
+    await shutdownCluster().catch(() => {});
     server.close();
     server.closeAllConnections();
     await flushTokenUsage().catch(() => {});
