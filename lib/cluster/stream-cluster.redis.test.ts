@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub, type Hub, type HubEvent } from '@/lib/hub';
+import type { PortfolioDto } from '@/lib/tinvest/dto';
 import { createFakeUpstreams, lastPriceEvent, type FakeMarketStream, type FakeUpstreams } from '@/lib/hub/fake-upstreams';
 import { redisProxy, redisSkipReason, TEST_REDIS_URL, testPrefix, waitFor } from '@/lib/testing/cluster-redis';
 import { joinCluster, leaveCluster, type ClusterNode } from './cluster-node';
@@ -21,7 +22,7 @@ const cleanups: (() => Promise<void>)[] = [];
 /** One Strongroom instance in miniature: its own Redis connections, fake T-Invest, an edge hub and leader hubs. */
 function instance(name: string, prefix: string, url = TEST_REDIS_URL!): Instance {
   const node = joinCluster({ url, prefix, leaseTtlMs: LEASE_MS, instanceId: name });
-  const fakes = createFakeUpstreams();
+  const fakes = createFakeUpstreams({ fetchPortfolio: true });
   node.streams = createClusterStreams({
     redis: node.redis,
     instanceId: name,
@@ -119,6 +120,32 @@ describe.skipIf(!TEST_REDIS_URL)(`cluster streams on real Redis ${redisSkipReaso
     }, 15_000, 'price after takeover');
     // Still exactly one upstream: the survivor's.
     expect(survivor.fakes.open()).toHaveLength(1);
+  });
+
+  it('an instance that joins a running account topic gets its current value from the leader, not from its own call', async () => {
+    const prefix = testPrefix();
+    const a = instance('A', prefix);
+    await waitFor(() => a.node.redis.healthy(), 10_000, 'Redis');
+    const topic = 'portfolio:tok:acc1';
+    const alice = recorder();
+    a.hub.subscribe('alice', 'tok', [topic], alice.on);
+    const portfolioOf = (events: HubEvent[]) => events.flatMap((e) => (e.kind === 'data' && e.topic === topic && e.data.type === 'portfolio' ? [e.data.portfolio.accountId] : []));
+    const aliceEvents: HubEvent[] = [];
+    a.hub.subscribe('alice2', 'tok', [topic], (e) => aliceEvents.push(e));
+    // The leader's hub asks GetPortfolio once for the topic's first value (the edge hub asks too; only the leader's answer is given).
+    await waitFor(() => a.node.streams!.leading().includes('tok') && a.fakes.portfolio.some((p) => !p.stream.closed), 15_000, 'leader portfolio stream');
+    await waitFor(() => a.fakes.fetches.length >= 2, 15_000, 'snapshot fetches');
+    for (const fetch of a.fakes.fetches) fetch.resolve({ accountId: 'acc1' } as PortfolioDto);
+    await waitFor(() => portfolioOf(aliceEvents).length > 0, 15_000, 'first value');
+
+    const b = instance('B', prefix);
+    await waitFor(() => b.node.redis.healthy(), 10_000, 'Redis');
+    const bobEvents: HubEvent[] = [];
+    b.hub.subscribe('bob', 'tok', [topic], (e) => bobEvents.push(e));
+    // B's own GetPortfolio never answers here: the value B's viewer gets is the leader's snapshot.
+    await waitFor(() => portfolioOf(bobEvents).length > 0, 15_000, 'snapshot for the late instance');
+    expect(b.fakes.fetches.every((f) => f.tokenId === 'tok')).toBe(true);
+    expect(b.fakes.portfolio).toHaveLength(0);
   });
 
   it('degrades to a local upstream when Redis goes away and rejoins the cluster when it returns, without a restart', async () => {
