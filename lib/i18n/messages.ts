@@ -3,6 +3,7 @@
 // parallel work on different features never edits the same catalogue.
 import type { Locale } from './locales';
 import enBusiness from './messages/en.business.json';
+import enCluster from './messages/en.cluster.json';
 import enCore from './messages/en.json';
 import enErrors from './messages/en.errors.json';
 import enLive from './messages/en.live.json';
@@ -12,6 +13,7 @@ import enShares from './messages/en.shares.json';
 import enSso from './messages/en.sso.json';
 import enTokens from './messages/en.tokens.json';
 import ruBusiness from './messages/ru.business.json';
+import ruCluster from './messages/ru.cluster.json';
 import ruCore from './messages/ru.json';
 import ruErrors from './messages/ru.errors.json';
 import ruLive from './messages/ru.live.json';
@@ -21,10 +23,10 @@ import ruShares from './messages/ru.shares.json';
 import ruSso from './messages/ru.sso.json';
 import ruTokens from './messages/ru.tokens.json';
 
-const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive, ...enTapiTokens, ...enBusiness, ...enShares, ...enSso };
+const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive, ...enTapiTokens, ...enBusiness, ...enShares, ...enSso, ...enCluster };
 export type Messages = typeof en;
 
-export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive, ...ruTapiTokens, ...ruBusiness, ...ruShares, ...ruSso } as Messages };
+export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive, ...ruTapiTokens, ...ruBusiness, ...ruShares, ...ruSso, ...ruCluster } as Messages };
 
 type Leaves<T, Prefix extends string> = { [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`> }[keyof T & string];
 
