@@ -26,6 +26,8 @@ export interface ClusterStreamsOptions {
   createLeaderHub(): Hub;
   /** How long a leader keeps a token nobody wants before it gives the lease up. Default 30 s. */
   idleReleaseMs?: number;
+  /** How long opening a stream waits for Redis before it goes straight to T-Invest. Default 3 s. */
+  joinWaitMs?: number;
   /** How often relayed streams hear a ping (they count as dead after the hub's silence window). Default 10 s. */
   relayPingMs?: number;
   onError?(error: unknown, what: string): void;
@@ -193,8 +195,30 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
     return stream;
   };
 
-  const openMarketStream = (tokenId: string): MarketStreamLike | Promise<MarketStreamLike> => {
-    if (closed || !redis.healthy()) return Promise.resolve(direct.openMarketStream(tokenId)).then(trackDirect);
+  /**
+   * Whether to relay: Redis is up, or comes up within a short wait (an instance just starting, a blip). Longer
+   * outages go direct; the cut at recovery brings those streams back to the cluster.
+   */
+  const relaying = async (): Promise<boolean> => {
+    if (closed) return false;
+    if (redis.healthy()) return true;
+    const waitMs = options.joinWaitMs ?? 3000;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        stop();
+        resolve(false);
+      }, waitMs);
+      const stop = redis.onHealth((up) => {
+        if (!up) return;
+        clearTimeout(timer);
+        stop();
+        resolve(!closed);
+      });
+    });
+  };
+
+  const openMarketStream = async (tokenId: string): Promise<MarketStreamLike> => {
+    if (!(await relaying())) return trackDirect(await direct.openMarketStream(tokenId));
     const entry = openRelayed(tokenId, 'market', []);
     return Object.assign(entry.stream as unknown as RelayStream<MarketDataEvent>, {
       subscribe(subscription: MarketDataSubscription) {
@@ -209,10 +233,10 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
     });
   };
 
-  const openAccountStream = <E extends AnyEvent>(kind: 'portfolio' | 'positions', tokenId: string, accountIds: string[]): ClosableStream<E> | Promise<ClosableStream<E>> => {
-    if (closed || !redis.healthy()) {
+  const openAccountStream = async <E extends AnyEvent>(kind: 'portfolio' | 'positions', tokenId: string, accountIds: string[]): Promise<ClosableStream<E>> => {
+    if (!(await relaying())) {
       const open = kind === 'portfolio' ? direct.openPortfolioStream(tokenId, accountIds) : direct.openPositionsStream(tokenId, accountIds);
-      return Promise.resolve(open as ClosableStream<E> | Promise<ClosableStream<E>>).then(trackDirect);
+      return trackDirect((await open) as ClosableStream<E>);
     }
     const entry = openRelayed(
       tokenId,
