@@ -37,7 +37,9 @@ export function streamHub(): Hub {
     pollMs: PORTFOLIO_CACHE_TTL_MS,
   };
   const shared = clusterUpstreams(direct, (real) => createHub({ ...real, ...hubOptions }), { idleReleaseMs: hubOptions.graceMs });
-  globalForHub.strongroomHub = createHub({ ...shared, ...hubOptions });
+  // In a cluster this hub's streams are relays: the leader's hub keeps T-Invest's 300-subscription and request limits.
+  const relayLimits = shared === direct ? {} : { maxSubscriptionsPerStream: 10_000, maxRequestsPerMinute: 10_000 };
+  globalForHub.strongroomHub = createHub({ ...shared, ...hubOptions, ...relayLimits });
   return globalForHub.strongroomHub;
 }
 
