@@ -5,8 +5,13 @@ import 'server-only';
 import type { ClusterRedis } from './redis';
 
 // KEYS: lease, fence counter. ARGV: owner, ttl ms. The fence only grows, so each tenure has its own number.
+// Held by another: minus the ms it has left, so a contender can try again right when it runs out.
 const ACQUIRE = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local left = redis.call('PTTL', KEYS[1])
+  if left < 1 then left = tonumber(ARGV[2]) end
+  return -left
+end
 local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1] .. '#' .. fence, 'NX', 'PX', ARGV[2])
 return fence`;
@@ -56,12 +61,16 @@ export class Lease {
     return this.value !== null;
   }
 
+  /** After a failed acquire: how long the current holder's lease has left (ms), unless renewed meanwhile. */
+  heldElsewhereForMs = 0;
+
   /** Takes the lease if nobody holds it; true when this instance holds it afterwards. */
   async acquire(): Promise<boolean> {
     if (this.value !== null) return this.renew();
-    const fence = Number(await this.redis.script(ACQUIRE, [this.key, `fence:${this.name}`], [this.options.owner, this.options.ttlMs]));
-    if (fence > 0) this.value = `${this.options.owner}#${fence}`;
-    return fence > 0;
+    const result = Number(await this.redis.script(ACQUIRE, [this.key, `fence:${this.name}`], [this.options.owner, this.options.ttlMs]));
+    if (result > 0) this.value = `${this.options.owner}#${result}`;
+    this.heldElsewhereForMs = result > 0 ? 0 : -result;
+    return result > 0;
   }
 
   /** Extends the tenure; false (and no longer held) when it had expired or another instance took it. */

@@ -327,10 +327,25 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
     return leadership.reconciling;
   };
 
+  /** Per token: a takeover attempt timed for when the current leader's lease runs out. */
+  const contenders = new Map<string, NodeJS.Timeout>();
+
   const tryLead = async (tokenId: string) => {
     if (closed || leaders.has(tokenId)) return;
     const lease = new Lease(redis, `stream:${tokenId}`, { owner: instanceId, ttlMs: leaseTtlMs });
-    if (!(await lease.acquire())) return;
+    if (!(await lease.acquire())) {
+      // Try again just after the lease would expire (a renewal meanwhile just means another try): a dead leader
+      // is replaced after its TTL, not after its TTL plus up to one beat.
+      if (!contenders.has(tokenId) && lease.heldElsewhereForMs < leaseTtlMs) {
+        const timer = setTimeout(() => {
+          contenders.delete(tokenId);
+          if (redis.healthy() && relayed.has(tokenId)) tryLead(tokenId).catch((error) => onError(error, 'lead'));
+        }, lease.heldElsewhereForMs + 5 + Math.floor(Math.random() * 20));
+        timer.unref();
+        contenders.set(tokenId, timer);
+      }
+      return;
+    }
     if (closed || leaders.has(tokenId)) return void lease.release().catch(() => {});
     const leadership: Leadership = { lease, hub: options.createLeaderHub(), subscription: null, idleSince: null, fresh: new Set(), reconciling: null, again: false, stopChannel: () => {} };
     leaders.set(tokenId, leadership);
@@ -417,8 +432,9 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
       clearInterval(beat);
       clearInterval(pinger);
       stopHealth();
-      for (const timer of advertiseTimers.values()) clearTimeout(timer);
+      for (const timer of [...advertiseTimers.values(), ...contenders.values()]) clearTimeout(timer);
       advertiseTimers.clear();
+      contenders.clear();
       const releases = [...leaders.values()].map((l) => l.lease.release().catch(() => {}));
       for (const tokenId of [...leaders.keys()]) stopLeading(tokenId, 'closing');
       for (const set of [...relayed.values()]) for (const s of [...set]) s.stream.close();
