@@ -2,6 +2,7 @@ import 'server-only';
 // The only file that imports ioredis. Two connections (commands, pub/sub), every key and channel under one
 // prefix, commands that fail fast while Redis is away (no offline queue: a caller degrades instead of waiting),
 // and reconnects forever in the background so an instance recovers without a restart.
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 export interface ClusterRedisOptions {
@@ -50,11 +51,14 @@ export function connectClusterRedis(options: ClusterRedisOptions): ClusterRedis 
     commandTimeout: options.commandTimeoutMs ?? 1500,
     connectTimeout: 2000,
     retryStrategy: (times: number) => Math.min(100 * times, RETRY_MAX_MS),
+    // Commands issued in one tick (a burst of publishes) go out in one write.
+    enableAutoPipelining: true,
   };
   const commands = new Redis(options.url, common);
   const subscriber = new Redis(options.url, common);
   const handlers = new Map<string, Set<(message: string) => void>>();
   const healthListeners = new Set<(up: boolean) => void>();
+  const shas = new Map<string, string>();
   let up = false;
   let closed = false;
 
@@ -118,7 +122,16 @@ export function connectClusterRedis(options: ClusterRedisOptions): ClusterRedis 
       }
     },
     async script(lua, keys, args) {
-      return commands.eval(lua, keys.length, ...keys.map((k) => prefix + k), ...args);
+      // EVALSHA: Redis keeps compiled scripts, so each call sends a digest, not the script; EVAL loads it when missing.
+      let sha = shas.get(lua);
+      if (!sha) shas.set(lua, (sha = createHash('sha1').update(lua).digest('hex')));
+      const prefixed = keys.map((k) => prefix + k);
+      try {
+        return await commands.evalsha(sha, keys.length, ...prefixed, ...args);
+      } catch (error) {
+        if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+        return commands.eval(lua, keys.length, ...prefixed, ...args);
+      }
     },
     get: (key) => commands.get(prefix + key),
     async set(key, value, ttlMs, onlyIfAbsent = false) {

@@ -44,7 +44,7 @@ export interface ClusterStreams {
   close(): Promise<void>;
 }
 
-/** A relayed stream's message on `ev:<token>`: a topic's data, or "the leader's <kind> stream is down". */
+/** One item of a message on `ev:<token>` (a JSON array of them): a topic's data, or "the leader's <kind> stream is down". */
 type Relayed = { t: string; d: AnyEvent } | { down: StreamKind; reason: string };
 
 /** The topic keys one market subscription request stands for. */
@@ -87,6 +87,8 @@ interface Leadership {
   /** Topics instances asked a snapshot of since the last reconcile. */
   fresh: Set<string>;
   reconciling: Promise<void> | null;
+  /** Events waiting for this tick's publish. */
+  outbox: Relayed[];
   again: boolean;
   stopChannel: () => void;
 }
@@ -108,19 +110,22 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
   // ---- edge: relayed streams ------------------------------------------------------------------------
 
   const onRelayed = (tokenId: string, message: string) => {
-    let parsed: Relayed;
+    let batch: Relayed[];
     try {
-      parsed = JSON.parse(message) as Relayed;
+      batch = JSON.parse(message) as Relayed[];
     } catch {
       return;
     }
-    const streams = relayed.get(tokenId);
-    if (!streams) return;
-    if ('down' in parsed) {
-      for (const s of [...streams]) if (s.kind === parsed.down) s.stream.fail(relayFault('leader_upstream_down'));
-      return;
+    if (!Array.isArray(batch)) return;
+    for (const parsed of batch) {
+      const streams = relayed.get(tokenId);
+      if (!streams) return;
+      if ('down' in parsed) {
+        for (const s of [...streams]) if (s.kind === parsed.down) s.stream.fail(relayFault('leader_upstream_down'));
+        continue;
+      }
+      for (const s of streams) if (s.topics.has(parsed.t)) s.stream.push(parsed.d);
     }
-    for (const s of streams) if (s.topics.has(parsed.t)) s.stream.push(parsed.d);
   };
 
   const wantedHere = (tokenId: string): string[] => {
@@ -255,13 +260,21 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
 
   // ---- leader: one real upstream set per token ---------------------------------------------------------
 
+  /** Events of one tick go out as one fenced publish (a JSON array): under load, one Redis round per burst, not per event. */
   const publish = (tokenId: string, leadership: Leadership, message: Relayed) => {
-    leadership.lease.publish(`ev:${tokenId}`, JSON.stringify(message)).then(
-      (ok) => {
-        if (!ok && leaders.get(tokenId) === leadership) stopLeading(tokenId, 'fenced');
-      },
-      (error) => onError(error, 'publish'),
-    );
+    leadership.outbox.push(message);
+    if (leadership.outbox.length > 1) return;
+    setImmediate(() => {
+      const batch = leadership.outbox;
+      leadership.outbox = [];
+      if (leaders.get(tokenId) !== leadership) return;
+      leadership.lease.publish(`ev:${tokenId}`, JSON.stringify(batch)).then(
+        (ok) => {
+          if (!ok && leaders.get(tokenId) === leadership) stopLeading(tokenId, 'fenced');
+        },
+        (error) => onError(error, 'publish'),
+      );
+    });
   };
 
   const onLeaderEvent = (tokenId: string, leadership: Leadership, event: HubEvent, snapshotOnly = false) => {
@@ -347,7 +360,7 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
       return;
     }
     if (closed || leaders.has(tokenId)) return void lease.release().catch(() => {});
-    const leadership: Leadership = { lease, hub: options.createLeaderHub(), subscription: null, idleSince: null, fresh: new Set(), reconciling: null, again: false, stopChannel: () => {} };
+    const leadership: Leadership = { lease, hub: options.createLeaderHub(), subscription: null, idleSince: null, fresh: new Set(), reconciling: null, again: false, outbox: [], stopChannel: () => {} };
     leaders.set(tokenId, leadership);
     leadership.stopChannel = redis.subscribe(`want:${tokenId}`, (message) => {
       try {
