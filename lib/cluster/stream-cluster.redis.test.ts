@@ -122,6 +122,36 @@ describe.skipIf(!TEST_REDIS_URL)(`cluster streams on real Redis ${redisSkipReaso
     expect(survivor.fakes.open()).toHaveLength(1);
   });
 
+  it("the leader's upstream fault shows as down on every instance until its data flows again", async () => {
+    const prefix = testPrefix();
+    const a = instance('A', prefix);
+    const b = instance('B', prefix);
+    await waitFor(() => a.node.redis.healthy() && b.node.redis.healthy(), 10_000, 'Redis');
+    const events: HubEvent[] = [];
+    const healthOf = () => events.filter((e) => e.kind === 'health' && e.topic === 'lastPrice:u1').map((e) => (e.kind === 'health' ? e.health : null));
+    a.hub.subscribe('alice', 'tok', ['lastPrice:u1'], () => {});
+    b.hub.subscribe('bob', 'tok', ['lastPrice:u1'], (e) => events.push(e));
+    const leader = await waitFor(() => [a, b].find((i) => i.node.streams!.leading().includes('tok') && openWith(i.fakes, 'last_price:u1')), 15_000, 'a leader');
+    const first = openWith(leader.fakes, 'last_price:u1')!;
+    await waitFor(() => {
+      first.push(lastPriceEvent('u1', '1'));
+      return healthOf().at(-1) === 'live';
+    }, 15_000, 'live');
+
+    first.fail(Object.assign(new Error('connection reset'), { kind: 'unavailable' }));
+    await waitFor(() => healthOf().at(-1) === 'down', 15_000, 'down on the other instance');
+    // The leader reconnects upstream; the other instance's relayed stream reopens and resubscribes, yet stays down…
+    const second = await waitFor(() => openWith(leader.fakes, 'last_price:u1'), 15_000, 'leader reconnected');
+    expect(second).not.toBe(first);
+    await waitFor(() => b.hub.metrics().tokens.tok?.upstreams.some((u) => u.state === 'live'), 15_000, 'relay reopened');
+    expect(healthOf().at(-1)).toBe('down');
+    // …until data comes again.
+    await waitFor(() => {
+      second.push(lastPriceEvent('u1', '2'));
+      return healthOf().at(-1) === 'live';
+    }, 15_000, 'live again');
+  });
+
   it('an instance that joins a running account topic gets its current value from the leader, not from its own call', async () => {
     const prefix = testPrefix();
     const a = instance('A', prefix);

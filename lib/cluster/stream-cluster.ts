@@ -76,6 +76,8 @@ interface RelayedStream {
   tokenId: string;
   topics: Set<string>;
   stream: RelayStream<AnyEvent>;
+  /** Answers to subscription requests held back while the leader's stream is down (given, in order, when data flows). */
+  held: AnyEvent[];
 }
 
 interface Leadership {
@@ -102,6 +104,8 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
   const onError = options.onError ?? (() => {});
   const relayed = new Map<string, Set<RelayedStream>>();
   const channels = new Map<string, () => void>();
+  /** `token|kind` whose stream at the leader is reconnecting, as last heard; cleared by the next data of that kind. */
+  const leaderDown = new Set<string>();
   const directStreams = new Set<ClosableStream<unknown>>();
   const leaders = new Map<string, Leadership>();
   const advertiseTimers = new Map<string, NodeJS.Timeout>();
@@ -121,8 +125,13 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
       const streams = relayed.get(tokenId);
       if (!streams) return;
       if ('down' in parsed) {
+        leaderDown.add(`${tokenId}|${parsed.down}`);
         for (const s of [...streams]) if (s.kind === parsed.down) s.stream.fail(relayFault('leader_upstream_down'));
         continue;
+      }
+      const kind: StreamKind = parsed.t.startsWith('portfolio:') ? 'portfolio' : parsed.t.startsWith('positions:') ? 'positions' : 'market';
+      if (leaderDown.delete(`${tokenId}|${kind}`)) {
+        for (const s of streams) if (s.kind === kind) for (const answer of s.held.splice(0)) s.stream.push(answer);
       }
       for (const s of streams) if (s.topics.has(parsed.t)) s.stream.push(parsed.d);
     }
@@ -168,6 +177,7 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
       kind,
       tokenId,
       topics: new Set(topics),
+      held: [],
       stream: new RelayStream<AnyEvent>(() => {
         const set = relayed.get(tokenId);
         if (!set?.delete(entry)) return;
@@ -225,14 +235,30 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
   const openMarketStream = async (tokenId: string): Promise<MarketStreamLike> => {
     if (!(await relaying())) return trackDirect(await direct.openMarketStream(tokenId));
     const entry = openRelayed(tokenId, 'market', []);
+    /**
+     * Every request is answered, as T-Invest answers at once: the hub pairs answers with its requests in order, and
+     * unanswered ones would pile up. While the leader's stream is down, answers wait for its data (else "live" would lie).
+     */
+    const answer = (subscription: MarketDataSubscription, action: 'subscribe' | 'unsubscribe') => {
+      const event: MarketDataEvent = {
+        type: 'subscription',
+        kind: subscription.kind,
+        trackingId: 'cluster',
+        items: subscription.instrumentIds.map((instrumentUid) => ({ instrumentUid, figi: '', ticker: '', classCode: '', status: 'success', action, subscriptionId: '', streamId: 'cluster' }) as const),
+      } as MarketDataEvent;
+      if (entry.held.length || leaderDown.has(`${tokenId}|market`)) entry.held.push(event);
+      else entry.stream.push(event);
+    };
     return Object.assign(entry.stream as unknown as RelayStream<MarketDataEvent>, {
       subscribe(subscription: MarketDataSubscription) {
         const keys = marketKeys(subscription);
         for (const k of keys) entry.topics.add(k);
+        answer(subscription, 'subscribe');
         scheduleAdvertise(tokenId, keys);
       },
       unsubscribe(subscription: MarketDataSubscription) {
         for (const k of marketKeys(subscription)) entry.topics.delete(k);
+        answer(subscription, 'unsubscribe');
         scheduleAdvertise(tokenId, []);
       },
     });
