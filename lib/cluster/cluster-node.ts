@@ -43,12 +43,15 @@ export function joinCluster(config: ClusterConfig): ClusterNode {
   const redis = connectClusterRedis({ url: config.url, prefix: config.prefix });
   const instanceId = config.instanceId ?? newInstanceId();
   let since = Date.now();
+  let wasUp = false;
   const node: ClusterNode = { instanceId, redis, leaseTtlMs: config.leaseTtlMs, since: () => since, jobTurns: new Set(), streams: null, stops: [] };
   node.stops.push(
     redis.onHealth((up) => {
       since = Date.now();
+      const rejoined = wasUp;
+      wasUp ||= up;
       const log = logger();
-      if (up) log.info({ instanceId }, 'cluster: Redis reachable, instances share upstreams again');
+      if (up) log.info({ instanceId }, rejoined ? 'cluster: Redis reachable again, instances share upstreams again' : 'cluster: joined over Redis');
       else log.warn({ instanceId }, 'cluster: Redis unreachable, serving from this instance alone until it returns');
     }),
   );
