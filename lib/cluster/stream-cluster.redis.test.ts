@@ -6,7 +6,8 @@ import { redisProxy, redisSkipReason, TEST_REDIS_URL, testPrefix, waitFor } from
 import { joinCluster, leaveCluster, type ClusterNode } from './cluster-node';
 import { createClusterStreams } from './stream-cluster';
 
-const LEASE_MS = 1000;
+// Long enough that a loaded CI machine's event-loop stalls cannot cost a renewal (leadership churn would open a second stream).
+const LEASE_MS = 3000;
 const hubTimings = { graceMs: 300, batchMs: 5, backoff: { baseMs: 50, maxMs: 300 }, pingIntervalMs: 5000, pingGraceMs: 5000 };
 
 interface Instance {
