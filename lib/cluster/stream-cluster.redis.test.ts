@@ -21,9 +21,9 @@ const running: Instance[] = [];
 const cleanups: (() => Promise<void>)[] = [];
 
 /** One Strongroom instance in miniature: its own Redis connections, fake T-Invest, an edge hub and leader hubs. */
-function instance(name: string, prefix: string, url = TEST_REDIS_URL!): Instance {
+function instance(name: string, prefix: string, url = TEST_REDIS_URL!, answer?: Parameters<typeof createFakeUpstreams>[0] extends infer O ? (O extends { answer?: infer A } ? A : never) : never): Instance {
   const node = joinCluster({ url, prefix, leaseTtlMs: LEASE_MS, instanceId: name });
-  const fakes = createFakeUpstreams({ fetchPortfolio: true });
+  const fakes = createFakeUpstreams({ fetchPortfolio: true, answer });
   node.streams = createClusterStreams({
     redis: node.redis,
     instanceId: name,
@@ -121,6 +121,25 @@ describe.skipIf(!TEST_REDIS_URL)(`cluster streams on real Redis ${redisSkipReaso
     }, 15_000, 'price after takeover');
     // Still exactly one upstream: the survivor's.
     expect(survivor.fakes.open()).toHaveLength(1);
+  });
+
+  it('a topic T-Invest refuses at the leader fails on every instance with the refusal, the others go live', async () => {
+    const prefix = testPrefix();
+    const refuse = (id: string) => (id === 'bad' ? ('instrument_not_found' as const) : ('success' as const));
+    const a = instance('A', prefix, undefined, refuse);
+    const b = instance('B', prefix, undefined, refuse);
+    await waitFor(() => a.node.redis.healthy() && b.node.redis.healthy(), 10_000, 'Redis');
+    const seenA: HubEvent[] = [];
+    const seenB: HubEvent[] = [];
+    a.hub.subscribe('alice', 'tok', ['lastPrice:bad', 'lastPrice:u1'], (e) => seenA.push(e));
+    const refusal = (events: HubEvent[]) => events.find((e) => e.kind === 'error' && e.topic === 'lastPrice:bad');
+    const live = (events: HubEvent[], topic: string) => events.some((e) => e.kind === 'health' && e.topic === topic && e.health === 'live');
+    await waitFor(() => refusal(seenA) && live(seenA, 'lastPrice:u1'), 15_000, 'verdicts on A');
+    expect(refusal(seenA)).toMatchObject({ code: 'instrument_not_found', retrying: false });
+    // An instance asking later for a topic the leader already knows gets the same verdict.
+    b.hub.subscribe('bob', 'tok', ['lastPrice:bad', 'lastPrice:u1'], (e) => seenB.push(e));
+    await waitFor(() => refusal(seenB) && live(seenB, 'lastPrice:u1'), 15_000, 'verdicts on B');
+    expect(refusal(seenB)).toMatchObject({ code: 'instrument_not_found', retrying: false });
   });
 
   it("the leader's upstream fault shows as down on every instance until its data flows again", async () => {

@@ -26,6 +26,8 @@ export interface ClusterStreamsOptions {
   createLeaderHub(): Hub;
   /** How long a leader keeps a token nobody wants before it gives the lease up. Default 30 s. */
   idleReleaseMs?: number;
+  /** How long a relayed subscription waits for the leader's verdict before it is taken as subscribed. Default 5 s. */
+  verdictWaitMs?: number;
   /** How long opening a stream waits for Redis before it goes straight to T-Invest. Default 3 s. */
   joinWaitMs?: number;
   /** How often relayed streams hear a ping (they count as dead after the hub's silence window). Default 10 s. */
@@ -44,8 +46,11 @@ export interface ClusterStreams {
   close(): Promise<void>;
 }
 
-/** One item of a message on `ev:<token>` (a JSON array of them): a topic's data, or "the leader's <kind> stream is down". */
-type Relayed = { t: string; d: AnyEvent } | { down: StreamKind; reason: string };
+/**
+ * One item of a message on `ev:<token>` (a JSON array of them): a topic's data, "the leader's <kind> stream is down",
+ * or T-Invest's verdict on a market topic at the leader (`ok`: subscribed; `no`: refused with that status).
+ */
+type Relayed = { t: string; d: AnyEvent } | { down: StreamKind; reason: string } | { ok: string } | { no: string; status: string };
 
 /** The topic keys one market subscription request stands for. */
 function marketKeys(subscription: MarketDataSubscription): string[] {
@@ -76,8 +81,9 @@ interface RelayedStream {
   tokenId: string;
   topics: Set<string>;
   stream: RelayStream<AnyEvent>;
-  /** Answers to subscription requests held back while the leader's stream is down (given, in order, when data flows). */
-  held: AnyEvent[];
+  /** Answers owed to the hub's subscription requests, in request order; each waits for the leader's verdicts. */
+  owed: { subscription: MarketDataSubscription; action: 'subscribe' | 'unsubscribe'; keys: string[]; deadline: number }[];
+  owedTimer: NodeJS.Timeout | undefined;
 }
 
 interface Leadership {
@@ -106,6 +112,9 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
   const channels = new Map<string, () => void>();
   /** `token|kind` whose stream at the leader is reconnecting, as last heard; cleared by the next data of that kind. */
   const leaderDown = new Set<string>();
+  /** `token|topic` → the leader's last verdict on a market topic ('success' or T-Invest's refusal status). */
+  const verdicts = new Map<string, string>();
+  const verdictWaitMs = options.verdictWaitMs ?? 5000;
   const directStreams = new Set<ClosableStream<unknown>>();
   const leaders = new Map<string, Leadership>();
   const advertiseTimers = new Map<string, NodeJS.Timeout>();
@@ -129,9 +138,14 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
         for (const s of [...streams]) if (s.kind === parsed.down) s.stream.fail(relayFault('leader_upstream_down'));
         continue;
       }
+      if ('ok' in parsed || 'no' in parsed) {
+        verdicts.set(`${tokenId}|${'ok' in parsed ? parsed.ok : parsed.no}`, 'ok' in parsed ? 'success' : parsed.status);
+        for (const s of streams) if (s.kind === 'market') payDebts(s);
+        continue;
+      }
       const kind: StreamKind = parsed.t.startsWith('portfolio:') ? 'portfolio' : parsed.t.startsWith('positions:') ? 'positions' : 'market';
       if (leaderDown.delete(`${tokenId}|${kind}`)) {
-        for (const s of streams) if (s.kind === kind) for (const answer of s.held.splice(0)) s.stream.push(answer);
+        for (const s of streams) if (s.kind === kind) payDebts(s);
       }
       for (const s of streams) if (s.topics.has(parsed.t)) s.stream.push(parsed.d);
     }
@@ -177,12 +191,15 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
       kind,
       tokenId,
       topics: new Set(topics),
-      held: [],
+      owed: [],
+      owedTimer: undefined,
       stream: new RelayStream<AnyEvent>(() => {
         const set = relayed.get(tokenId);
         if (!set?.delete(entry)) return;
+        if (entry.owedTimer !== undefined) clearTimeout(entry.owedTimer);
         if (set.size === 0) {
           relayed.delete(tokenId);
+          for (const key of [...verdicts.keys()]) if (key.startsWith(`${tokenId}|`)) verdicts.delete(key);
           channels.get(tokenId)?.();
           channels.delete(tokenId);
         }
@@ -211,6 +228,42 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
   };
 
   /**
+   * Answers a relayed market stream's requests in order, each once the leader has said how T-Invest took every topic
+   * in it (subscribed, or refused with which status) or after `verdictWaitMs` (taken as subscribed). Nothing is
+   * answered while the leader's stream is down: "live" would lie.
+   */
+  const payDebts = (entry: RelayedStream) => {
+    if (entry.owedTimer !== undefined) clearTimeout(entry.owedTimer);
+    entry.owedTimer = undefined;
+    if (!entry.stream.open || leaderDown.has(`${entry.tokenId}|market`)) return;
+    while (entry.owed.length) {
+      const head = entry.owed[0]!;
+      const statuses = head.keys.map((key) => verdicts.get(`${entry.tokenId}|${key}`));
+      if (statuses.some((status) => status === undefined) && Date.now() < head.deadline) {
+        entry.owedTimer = setTimeout(() => payDebts(entry), head.deadline - Date.now() + 1);
+        entry.owedTimer.unref();
+        return;
+      }
+      entry.owed.shift();
+      entry.stream.push({
+        type: 'subscription',
+        kind: head.subscription.kind,
+        trackingId: 'cluster',
+        items: head.subscription.instrumentIds.map((instrumentUid, i) => ({
+          instrumentUid,
+          figi: '',
+          ticker: '',
+          classCode: '',
+          status: (statuses[i] ?? 'success') as never,
+          action: head.action,
+          subscriptionId: '',
+          streamId: 'cluster',
+        })),
+      } as MarketDataEvent);
+    }
+  };
+
+  /**
    * Whether to relay: Redis is up, or comes up within a short wait (an instance just starting, a blip). Longer
    * outages go direct; the cut at recovery brings those streams back to the cluster.
    */
@@ -235,19 +288,10 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
   const openMarketStream = async (tokenId: string): Promise<MarketStreamLike> => {
     if (!(await relaying())) return trackDirect(await direct.openMarketStream(tokenId));
     const entry = openRelayed(tokenId, 'market', []);
-    /**
-     * Every request is answered, as T-Invest answers at once: the hub pairs answers with its requests in order, and
-     * unanswered ones would pile up. While the leader's stream is down, answers wait for its data (else "live" would lie).
-     */
+    /** Every request is answered (the hub pairs answers with its requests in order), once the leader has a verdict. */
     const answer = (subscription: MarketDataSubscription, action: 'subscribe' | 'unsubscribe') => {
-      const event: MarketDataEvent = {
-        type: 'subscription',
-        kind: subscription.kind,
-        trackingId: 'cluster',
-        items: subscription.instrumentIds.map((instrumentUid) => ({ instrumentUid, figi: '', ticker: '', classCode: '', status: 'success', action, subscriptionId: '', streamId: 'cluster' }) as const),
-      } as MarketDataEvent;
-      if (entry.held.length || leaderDown.has(`${tokenId}|market`)) entry.held.push(event);
-      else entry.stream.push(event);
+      entry.owed.push({ subscription, action, keys: action === 'subscribe' ? marketKeys(subscription) : [], deadline: Date.now() + verdictWaitMs });
+      payDebts(entry);
     };
     return Object.assign(entry.stream as unknown as RelayStream<MarketDataEvent>, {
       subscribe(subscription: MarketDataSubscription) {
@@ -306,6 +350,10 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
   const onLeaderEvent = (tokenId: string, leadership: Leadership, event: HubEvent, snapshotOnly = false) => {
     if (leaders.get(tokenId) !== leadership) return;
     if (event.kind === 'data') return publish(tokenId, leadership, { t: event.topic, d: event.data as AnyEvent });
+    // Verdicts on market topics: live means T-Invest took it; an error carrying T-Invest's status means it refused.
+    const market = 'topic' in event && !event.topic.startsWith('portfolio:') && !event.topic.startsWith('positions:');
+    if (market && event.kind === 'health' && event.health === 'live') return publish(tokenId, leadership, { ok: event.topic });
+    if (market && event.kind === 'error' && event.upstreamStatus) return publish(tokenId, leadership, { no: event.topic, status: event.upstreamStatus });
     if (snapshotOnly || event.kind !== 'status' || event.state !== 'reconnecting') return;
     const kind: StreamKind = event.stream.startsWith('market') ? 'market' : (event.stream as StreamKind);
     publish(tokenId, leadership, { down: kind, reason: event.reason ?? 'error' });
