@@ -1,7 +1,7 @@
 import 'server-only';
 // lib/cluster: several Strongroom instances as one system over Redis (REDIS_URL). Without it, every function here
 // answers as the single process does. The rest of lib/ and the ops endpoints use only this surface.
-import type { Hub, HubUpstreams } from '../hub';
+import type { Hub, HubMetrics, HubUpstreams } from '../hub';
 import type { CachedCall } from '../portfolio/cached-call';
 import { clusterNode, leaveCluster, takeJobTurn } from './cluster-node';
 import { createSharedCachedCall } from './shared-cache';
@@ -44,6 +44,14 @@ export function clusterStatus(): ClusterStatus {
 export async function shutdownCluster(): Promise<void> {
   const node = clusterNode();
   if (node) await leaveCluster(node);
+}
+
+/**
+ * The real T-Invest upstreams this instance runs for the cluster, per token it leads (for /metrics: in a cluster the
+ * hub's own metrics describe relays). Empty in single mode, where the hub's metrics are the upstreams.
+ */
+export function clusterUpstreamMetrics(): HubMetrics['tokens'] {
+  return clusterNode()?.streams?.leaderMetrics() ?? {};
 }
 
 /** Whether Redis answers a PING now; true in single mode, where there is no Redis to need. */

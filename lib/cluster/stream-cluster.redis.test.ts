@@ -90,6 +90,10 @@ describe.skipIf(!TEST_REDIS_URL)(`cluster streams on real Redis ${redisSkipReaso
     const leader = [a, b].find((i) => i.node.streams!.leading().includes('tok'))!;
     expect([a, b].filter((i) => i.node.streams!.leading().includes('tok'))).toHaveLength(1);
     expect(leader.fakes.open()).toContain(upstream);
+    // What /metrics reads for the real upstreams: the leader's hub, one market stream with both topics.
+    const real = leader.node.streams!.leaderMetrics().tok!;
+    expect(real.upstreams.filter((u) => u.stream.startsWith('market'))).toHaveLength(1);
+    expect(Object.keys(real.topics).sort()).toEqual(['lastPrice:u1', 'lastPrice:u2']);
     // A few more rounds of renewals and takeover attempts change nothing: no second stream was ever opened.
     for (let round = 0; round < 3; round++) await Promise.all([a, b].map((i) => i.node.streams!.tick()));
     expect(a.fakes.market.length + b.fakes.market.length).toBe(1);

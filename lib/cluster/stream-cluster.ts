@@ -5,7 +5,7 @@ import 'server-only';
 // subscribed to the merged demand (the hub keeps the 300-subscription and request limits); it publishes each
 // event with its fencing token checked inside Redis. Redis away: relayed streams fail, the hub reconnects and
 // gets real streams (one upstream per instance) until Redis is back, when those are cut to rejoin the cluster.
-import type { ClosableStream, Hub, HubEvent, HubUpstreams, MarketStreamLike, Subscription } from '../hub';
+import type { ClosableStream, Hub, HubEvent, HubMetrics, HubUpstreams, MarketStreamLike, Subscription } from '../hub';
 import { candleIntervalOf, parseTopic } from '../hub';
 import type { MarketDataEvent, PortfolioStreamEvent, PositionsStreamEvent } from '../tinvest/dto';
 import type { MarketDataSubscription } from '../tinvest/market-data-stream';
@@ -40,6 +40,8 @@ export interface ClusterStreams {
   readonly upstreams: HubUpstreams;
   /** Token ids whose upstreams this instance runs for the cluster. */
   leading(): string[];
+  /** The real upstreams and topics of each token this instance leads, as its leader hub sees them. */
+  leaderMetrics(): HubMetrics['tokens'];
   /** One round of renewals, advertisements and takeovers (runs by itself every TTL/3; tests call it). */
   tick(): Promise<void>;
   /** Gives every lease up and stops; relayed streams end. */
@@ -512,6 +514,14 @@ export function createClusterStreams(options: ClusterStreamsOptions): ClusterStr
   return {
     upstreams,
     leading: () => [...leaders.keys()],
+    leaderMetrics() {
+      const out: HubMetrics['tokens'] = {};
+      for (const [tokenId, leadership] of leaders) {
+        const token = leadership.hub.metrics().tokens[tokenId];
+        if (token) out[tokenId] = token;
+      }
+      return out;
+    },
     tick,
     async close() {
       if (closed) return;
