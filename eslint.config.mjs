@@ -10,6 +10,7 @@ const OWNED_IMPORTS = [
   { name: 'next-auth', owners: ['lib/auth/next-auth.ts'], message: 'Only lib/auth/next-auth.ts imports next-auth.' },
   { name: 'next-auth/react', owners: ['app/_components/auth/session-actions.ts'], message: 'Sign in and out through app/_components/auth/session-actions.ts.' },
   { name: 'pg', owners: ['lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Database connections are opened in lib/db/connect.ts.' },
+  { name: 'ioredis', owners: ['lib/cluster/redis.ts'], message: 'Only lib/cluster/redis.ts talks to Redis; use lib/cluster.' },
   { name: '@electric-sql/pglite', owners: ['lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Database connections are opened in lib/db/connect.ts.' },
 ];
 const OWNED_PATTERNS = [

@@ -16,6 +16,7 @@ const nextConfig = {
     '@grpc/grpc-js',
     'pino',
     'prom-client',
+    'ioredis',
   ],
   // Security headers are not set here: lib/server/edge-guard.ts sets them on every response (the SSE
   // fast path included, which never reaches Next), and proxy.ts adds each page's CSP with its nonce.

@@ -51,6 +51,12 @@ export const envSchema = z.object({
   TINVEST_PRODUCTION_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port').optional(),
   /** How long an upstream T-Invest stream outlives its last viewer, in seconds. */
   STREAM_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  /** Several instances as one system: redis://host:port for shared fan-out, leases, caches and access relays. Unset: one process. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL').optional(),
+  /** Prefixes every Redis key and channel, so several Strongroom clusters can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, _ . : - only').default('strongroom:'),
+  /** How long a cluster lease (one upstream per token, one background job) outlives a silent holder, in seconds. */
+  CLUSTER_LEASE_SECONDS: z.coerce.number().int().min(2).max(60).default(5),
   TINVEST_SANDBOX_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port').optional(),
   /** A PEM file of extra CA certificates trusted for T-Invest's TLS (a TLS-inspecting proxy's or a gateway's root), on top of the system's. */
   TINVEST_CA_FILE: z.string().min(1).optional(),

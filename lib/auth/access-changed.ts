@@ -24,8 +24,17 @@ export function onAccessChanged(name: string, listener: AccessListener): void {
  * listeners. Never throws: the change that called it is already committed.
  */
 export async function accessChanged(userIds?: string[]): Promise<void> {
+  await notify(userIds, null);
+}
+
+/** The same, for a change another instance announced (relayed by lib/cluster): the relay itself is skipped, so nothing echoes. */
+export async function accessChangedElsewhere(userIds: string[] | undefined, relayName: string): Promise<void> {
+  await notify(userIds, relayName);
+}
+
+async function notify(userIds: string[] | undefined, skip: string | null): Promise<void> {
   await Promise.all(
-    [...listeners()].map(async ([name, listener]) => {
+    [...listeners()].filter(([name]) => name !== skip).map(async ([name, listener]) => {
       try {
         await listener(userIds);
       } catch (error) {

@@ -3,6 +3,7 @@ import 'server-only';
 // TOKEN_CHECK_INTERVAL_MINUTES is verified at T-Bank as the job "health-check". A check is a use,
 // and a use extends the token's life at T-Bank, so tokens with keep-alive off are never called:
 // their status (expiring, expired) is derived from dates alone.
+import { takeClusterJobTurn } from '../cluster';
 import { db } from '../db';
 import { env } from '../env';
 import { logger } from '../log';
@@ -59,6 +60,8 @@ export function startTokenHealthChecks({ firstRunAfterMs = 15_000 } = {}): { sto
   let stopped = false;
   const tick = async () => {
     try {
+      // Several instances: one of them takes each round (the others find the turn taken and wait for the next).
+      if (!(await takeClusterJobTurn('token-health-checks', everyMs))) return;
       const run = await runHealthChecks();
       if (run.checked > 0) logger().info({ checked: run.checked, skipped: run.skipped }, 'token health checks done');
     } catch (error) {

@@ -3,6 +3,7 @@
 // parallel work on different features never edits the same catalogue.
 import type { Locale } from './locales';
 import enBusiness from './messages/en.business.json';
+import enCluster from './messages/en.cluster.json';
 import enCore from './messages/en.json';
 import enErrors from './messages/en.errors.json';
 import enLive from './messages/en.live.json';
@@ -14,6 +15,7 @@ import enSso from './messages/en.sso.json';
 import enTeamAccess from './messages/en.team-access.json';
 import enTokens from './messages/en.tokens.json';
 import ruBusiness from './messages/ru.business.json';
+import ruCluster from './messages/ru.cluster.json';
 import ruCore from './messages/ru.json';
 import ruErrors from './messages/ru.errors.json';
 import ruLive from './messages/ru.live.json';
@@ -25,10 +27,10 @@ import ruSso from './messages/ru.sso.json';
 import ruTeamAccess from './messages/ru.team-access.json';
 import ruTokens from './messages/ru.tokens.json';
 
-const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive, ...enTapiTokens, ...enBusiness, ...enShares, ...enSso, ...enSecondFactor, ...enTeamAccess };
+const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive, ...enTapiTokens, ...enBusiness, ...enShares, ...enSso, ...enSecondFactor, ...enTeamAccess, ...enCluster };
 export type Messages = typeof en;
 
-export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive, ...ruTapiTokens, ...ruBusiness, ...ruShares, ...ruSso, ...ruSecondFactor, ...ruTeamAccess } as Messages };
+export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive, ...ruTapiTokens, ...ruBusiness, ...ruShares, ...ruSso, ...ruSecondFactor, ...ruTeamAccess, ...ruCluster } as Messages };
 
 type Leaves<T, Prefix extends string> = { [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`> }[keyof T & string];
 

@@ -1,8 +1,9 @@
 import 'server-only';
 // Unary T-Invest calls for the portfolio pages: coalesced and briefly cached per token (one shared
 // cache per process), and served from cache marked "as of" when the token's request budget runs low.
-// The cache is shared, so the viewer's grant is checked on every read, hit or miss, and account
-// lists are cut to the grant after the cache: no cached answer reaches a narrower grant.
+// The cache is shared (by every viewer, and with REDIS_URL by every instance), so the viewer's grant is checked on
+// every read, hit or miss, and account lists are cut to the grant after the cache: no cached answer reaches a narrower grant.
+import { clusterCachedCall } from '../cluster';
 import { ACCOUNT_LIST_RPCS, accountsNamedBy, authorizeViewerRead, onlyGrantedAccounts, tinvestFor } from '../custody/tinvest-for';
 import { isTinvestError, rateLimitState, type TinvestClient } from '../tinvest';
 import { createCachedCall, type Cached, type CachedCall } from './cached-call';
@@ -21,15 +22,15 @@ type Holder = { [KEY]?: CachedCall; [REFERENCE_KEY]?: CachedCall };
 /** The process-wide cache (on globalThis, so route handlers and pages share it). */
 export function portfolioCache(): CachedCall {
   const holder = globalThis as Holder;
-  return (holder[KEY] ??= createCachedCall({
-    ttlMs: PORTFOLIO_CACHE_TTL_MS,
-    isRateLimited: (error) => isTinvestError(error) && error.kind === 'rate_limited',
-  }));
+  const isRateLimited = (error: unknown) => isTinvestError(error) && error.kind === 'rate_limited';
+  // With REDIS_URL the cache is the cluster's: one upstream call per key and window for all instances.
+  return (holder[KEY] ??= clusterCachedCall('portfolio', createCachedCall({ ttlMs: PORTFOLIO_CACHE_TTL_MS, isRateLimited }), { ttlMs: PORTFOLIO_CACHE_TTL_MS, isRateLimited }));
 }
 
 function referenceCache(): CachedCall {
   const holder = globalThis as Holder;
-  return (holder[REFERENCE_KEY] ??= createCachedCall({ ttlMs: REFERENCE_CACHE_TTL_MS, staleForMs: 24 * REFERENCE_CACHE_TTL_MS, maxEntries: 20_000 }));
+  const options = { ttlMs: REFERENCE_CACHE_TTL_MS, staleForMs: 24 * REFERENCE_CACHE_TTL_MS };
+  return (holder[REFERENCE_KEY] ??= clusterCachedCall('reference', createCachedCall({ ...options, maxEntries: 20_000 }), options));
 }
 
 function stable(value: unknown): string {

@@ -2,6 +2,7 @@ import 'server-only';
 // The Streams page: the hub as the viewer may see it – upstreams per token the viewer can use,
 // subscriptions against the 300 cap, the token's stream budget, viewers per topic, reconnects.
 import { requirePermission } from '../auth/session';
+import { clusterStatus, type ClusterMode } from '../cluster';
 import { listStreamTokens, marketStreamBudgets, streamAccessFor } from '../custody/stream-access';
 import { db } from '../db';
 import { parseTopic, type HubMetrics } from '../hub';
@@ -13,6 +14,8 @@ export const SUBSCRIPTIONS_PER_STREAM = 300;
 export interface StreamsOverviewDto {
   /** When this snapshot was taken (epoch ms). */
   at: number;
+  /** Single process, cluster member, or a member that lost Redis and serves alone; `leading`: shown tokens whose T-Bank streams this instance runs. */
+  cluster: { mode: ClusterMode; instanceId: string | null; since: number | null; leading: number };
   reconnects: number;
   tokens: {
     tokenId: string;
@@ -86,5 +89,7 @@ export async function getStreamsOverview(): Promise<StreamsOverviewDto> {
       };
     }),
   );
-  return { at: Date.now(), reconnects: metrics.reconnects, tokens };
+  const cluster = clusterStatus();
+  const leading = tokens.filter((t) => cluster.leases.streams.includes(t.tokenId)).length;
+  return { at: Date.now(), cluster: { mode: cluster.mode, instanceId: cluster.instanceId, since: cluster.since, leading }, reconnects: metrics.reconnects, tokens };
 }

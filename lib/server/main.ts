@@ -173,6 +173,21 @@ async function main(): Promise<void> {
   const { flushTokenUsage } = await import('../custody/record-usage');
   const checks = startTokenHealthChecks();
   console.log(checks ? `Token checks: every token every ${config.TOKEN_CHECK_INTERVAL_MINUTES} minutes` : 'Token checks: off (TOKEN_CHECKS=off)');
+  // With REDIS_URL: join the cluster now, so access changes made elsewhere reach this instance's streams from the start.
+  const { clusterStatus, pingRedis, shutdownCluster, startCluster } = await import('../cluster');
+  console.log(startCluster() === 'single' ? 'Cluster: single process (no REDIS_URL)' : `Cluster: member over Redis (lease ${config.CLUSTER_LEASE_SECONDS} s)`);
+  // The drain releases this instance's leases (so another takes over at once), /api/ready and /metrics see the cluster.
+  ops.registerShutdownHook('cluster', () => shutdownCluster().catch(() => {}));
+  ops.setClusterModeSource(() => clusterStatus().mode);
+  // A fixed detail, never the error: REDIS_URL may carry a password.
+  ops.registerReadinessProbe('redis', async () => ({ ok: await pingRedis(), detail: 'Redis is not reachable.' }));
+  ops.registerMetricsCollector(() => {
+    const { leases } = clusterStatus();
+    return [
+      ...leases.streams.map((tokenId) => ({ name: 'strongroom_lease_held', help: 'Leases this instance holds.', labels: { lease: 'streams', token: tokenId }, value: 1 })),
+      ...leases.jobs.map((job) => ({ name: 'strongroom_lease_held', help: 'Leases this instance holds.', labels: { lease: 'job', job }, value: 1 })),
+    ];
+  });
 
   const { drainAndExit } = await import('./drain');
   const closeResources = async () => {

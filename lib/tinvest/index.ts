@@ -6,5 +6,5 @@ export type { EventStream } from './event-stream';
 export type { MarketDataStreamHandle, MarketDataSubscription } from './market-data-stream';
 export { TinvestError, isTinvestError, type TinvestErrorKind, type TlsFailure } from './tinvest-error';
 export { PRODUCTION_ENDPOINT, SANDBOX_ENDPOINT, isLoopbackHost, resolveEndpoint, type TinvestEndpoint, type ResolvedEndpoint } from './endpoint';
-export { rateLimitSnapshot, rateLimitState, type RateLimitState, type RateLimitGroup } from './rate-limit-state';
+export { mergeRateLimit, rateLimitSnapshot, rateLimitState, relayRateLimits, type RateLimitState, type RateLimitGroup } from './rate-limit-state';
 export { closeChannels } from './channel';

@@ -69,8 +69,8 @@ export interface RateLimitState {
   observedAt: number;
 }
 
-// On globalThis: Next's bundles record budgets, the custom server's /metrics reads them.
-const globalForLimits = globalThis as unknown as { strongroomRateLimits?: Map<string, RateLimitState> };
+// On globalThis: the custom server's and Next's copies of lib/ must see one budget (/metrics reads it), and so must the cluster relay.
+const globalForLimits = globalThis as unknown as { strongroomRateLimits?: Map<string, RateLimitState>; strongroomRateLimitRelay?: (tokenId: string, state: RateLimitState) => void };
 const states = (globalForLimits.strongroomRateLimits ??= new Map<string, RateLimitState>());
 
 function groupFor(service: string, method: string): RateLimitGroup | undefined {
@@ -110,13 +110,29 @@ export function recordRateLimit(tokenId: string, method: string, metadata: Metad
   if (!Number.isFinite(remaining) || !Number.isFinite(reset)) return;
   // Observed format: "200, 200;w=60" — the first integer is the budget.
   const limit = Number.parseInt(header(metadata, 'x-ratelimit-limit') ?? '', 10);
-  states.set(`${tokenId}|${group}`, {
+  const state: RateLimitState = {
     group,
     limit: Number.isFinite(limit) ? limit : DOCUMENTED_LIMITS[group],
     remaining,
     resetAt: now + reset * 1000,
     observedAt: now,
-  });
+  };
+  states.set(`${tokenId}|${group}`, state);
+  globalForLimits.strongroomRateLimitRelay?.(tokenId, state);
+}
+
+/** Hands every recorded budget to `relay` (lib/cluster shares them with the other instances); null stops. */
+export function relayRateLimits(relay: ((tokenId: string, state: RateLimitState) => void) | null): void {
+  if (relay) globalForLimits.strongroomRateLimitRelay = relay;
+  else delete globalForLimits.strongroomRateLimitRelay;
+}
+
+/** A budget another instance observed: within one window the lower remainder wins, a newer window replaces an older one. */
+export function mergeRateLimit(tokenId: string, state: RateLimitState): void {
+  const key = `${tokenId}|${state.group}`;
+  const current = states.get(key);
+  const sameWindow = current && Math.abs(current.resetAt - state.resetAt) < 2000;
+  if (!current || (!sameWindow && state.observedAt > current.observedAt) || (sameWindow && state.remaining < current.remaining)) states.set(key, { ...state });
 }
 
 /** What is left of a token's budget for a method's group; a window that has passed reads as full. */
