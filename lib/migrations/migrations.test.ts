@@ -72,6 +72,14 @@ contract('PGlite', async () => ({ kind: 'pglite', directory: tempDir() }));
 const postgresUrl = process.env.TEST_DATABASE_URL;
 describe.skipIf(!postgresUrl)('PostgreSQL', () => {
   contract('PostgreSQL', () => freshPostgres(postgresUrl!));
+
+  it('three instances starting at once: the migrations are applied once, and every start succeeds', async () => {
+    const target = await freshPostgres(postgresUrl!);
+    const applied = await Promise.all([applyMigrations(target), applyMigrations(target), applyMigrations(target)]);
+    // One start applied them all; the others waited their turn and found nothing left.
+    expect(applied.map((names) => names.length).sort((a, b) => a - b)).toEqual([0, 0, migrationNames().length]);
+    expect((await migrationStatus(target)).failedMigrationNames).toEqual([]);
+  });
 });
 
 describe('creating a migration', () => {

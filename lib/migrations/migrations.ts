@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
+import pg from 'pg';
 import { createAdapterFactory, type DatabaseTarget } from '../db/connect';
 import { openSchemaEngine } from './schema-engine';
 
@@ -62,12 +63,35 @@ async function withEngine<T>(target: DatabaseTarget, paths: Paths, work: (engine
   }
 }
 
+/** Our own advisory-lock key ("STRO"), apart from any the schema engine may take itself. */
+const MIGRATION_LOCK_KEY = 0x5354524f;
+
+/**
+ * On PostgreSQL, several instances may start at once: each waits its turn on an advisory lock held on a
+ * connection of its own, so one applies the pending migrations and the others find nothing left to do.
+ * (PGlite is one process's embedded database: nothing else can migrate it at the same time.)
+ */
+async function oneMigratorAtATime<T>(target: DatabaseTarget, work: () => Promise<T>): Promise<T> {
+  if (target.kind !== 'postgres') return work();
+  const client = new pg.Client({ connectionString: target.url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return await work();
+  } finally {
+    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+    await client.end();
+  }
+}
+
 /** Applies every pending migration; returns the names it applied. */
 export async function applyMigrations(target: DatabaseTarget, paths: Paths = defaultPaths): Promise<string[]> {
-  return withEngine(target, paths, async (engine) => {
-    const result = await engine.applyMigrations({ migrationsList: readMigrationList(paths.migrationsDir), filters: EMPTY_FILTER });
-    return result.appliedMigrationNames;
-  });
+  return oneMigratorAtATime(target, () =>
+    withEngine(target, paths, async (engine) => {
+      const result = await engine.applyMigrations({ migrationsList: readMigrationList(paths.migrationsDir), filters: EMPTY_FILTER });
+      return result.appliedMigrationNames;
+    }),
+  );
 }
 
 /** SQL that would bring the database to schema.prisma; empty when there is no drift. */
