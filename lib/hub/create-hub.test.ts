@@ -279,7 +279,7 @@ describe('hub portfolio and positions', () => {
   });
 
   it('a reopen that meets "limit of open streams" (80001, the old stream not yet gone upstream) retries within seconds, not the slow wait', async () => {
-    const { fakes, hub, tick } = setup({ slowRetryMs: 60_000, random: () => 0.9 });
+    const { fakes, hub, tick } = setup({ slowRetryMs: 60_000, random: () => 0.9, withFetch: true });
     const r = recorder();
     hub.subscribe('a', 'x', ['positions:tok:acc1'], () => {});
     await tick();
@@ -289,6 +289,8 @@ describe('hub portfolio and positions', () => {
     fakes.positions[1]!.stream.fail(Object.assign(new Error('limit of open streams exceeded'), { kind: 'rate_limited', apiCode: '80001' }));
     await settle();
     expect(r.events.filter((e) => e.kind === 'status').at(-1)).toMatchObject({ state: 'reconnecting', reason: 'stream_limit' });
+    // Meanwhile the account topics are polled (GetPositions), not left down.
+    expect(fakes.positionFetches.map((f) => f.accountId).sort()).toEqual(['acc1', 'acc2']);
     await tick(5_000);
     expect(fakes.positions).toHaveLength(3);
     expect(fakes.positions[2]!.accountIds).toEqual(['acc1', 'acc2']);

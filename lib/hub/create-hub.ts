@@ -602,7 +602,9 @@ export function createHub(options: HubOptions): Hub {
   /** Unavailable (refused, not faulty): poll its topics. Anything else ends polling; a fault puts its topics down. */
   const onAccountStatus = (token: TokenState, upstream: AccountUpstream, status: UpstreamStatus) => {
     publishStatus(token, upstream.kind, status);
-    if (status.state === 'unavailable') {
+    // Refused, or held back by T-Invest's limit of open streams (the user's other tokens may hold them): the
+    // unary calls keep the topics fresh meanwhile, rather than leaving them down until a stream opens.
+    if (status.state === 'unavailable' || (status.state === 'reconnecting' && status.reason === 'stream_limit')) {
       upstream.refusal = status.reason ?? null;
       if (upstream.pollTimer === undefined) pollAll(token, upstream);
       return;
