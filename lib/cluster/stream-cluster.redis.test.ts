@@ -161,6 +161,15 @@ describe.skipIf(!TEST_REDIS_URL)(`cluster streams on real Redis ${redisSkipReaso
       first.push(lastPriceEvent('u1', '1'));
       return healthOf().at(-1) === 'live';
     }, 15_000, 'live');
+    // Prices pushed while waiting may still be on their way through Redis: let them land before the fault,
+    // or a late one would show the topic live again after it went down.
+    let seen = -1;
+    let still = 0;
+    await waitFor(() => {
+      still = events.length === seen ? still + 1 : 0;
+      seen = events.length;
+      return still >= 20;
+    }, 15_000, 'quiet');
 
     first.fail(Object.assign(new Error('connection reset'), { kind: 'unavailable' }));
     await waitFor(() => healthOf().at(-1) === 'down', 15_000, 'down on the other instance');
