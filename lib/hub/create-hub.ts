@@ -604,7 +604,10 @@ export function createHub(options: HubOptions): Hub {
     publishStatus(token, upstream.kind, status);
     // Refused, or held back by T-Invest's limit of open streams (the user's other tokens may hold them): the
     // unary calls keep the topics fresh meanwhile, rather than leaving them down until a stream opens.
-    if (status.state === 'unavailable' || (status.state === 'reconnecting' && status.reason === 'stream_limit')) {
+    const heldBack = status.state === 'reconnecting' && status.reason === 'stream_limit';
+    // An idle stream (no viewer, in its grace period) never holds a wanted one back: the limit counts per user.
+    if (heldBack) releaseIdleAccountStreams(upstream.kind, token);
+    if (status.state === 'unavailable' || heldBack) {
       upstream.refusal = status.reason ?? null;
       if (upstream.pollTimer === undefined) pollAll(token, upstream);
       return;
@@ -613,6 +616,15 @@ export function createHub(options: HubOptions): Hub {
     stopPolling(upstream);
     if (status.state !== 'reconnecting') return;
     for (const topic of token.topics.values()) if (topic.topic.kind === upstream.kind) markDown(topic, status.reason, upstream.conn.lastMessageAt);
+  };
+
+  const releaseIdleAccountStreams = (kind: 'portfolio' | 'positions', except: TokenState) => {
+    for (const other of tokens.values()) {
+      if (other !== except && other[kind]?.graceTimer !== undefined) {
+        clock.clearTimeout(other[kind].graceTimer);
+        closeAccounts(other, kind);
+      }
+    }
   };
 
   const pollAll = (token: TokenState, upstream: AccountUpstream) => {

@@ -50,7 +50,12 @@ const UNIMPLEMENTED = 12;
 
 /** T-Invest's "limit of open streams exceeded": it clears when a stream closes, often our own just-cancelled one. */
 const OPEN_STREAMS_EXCEEDED = '80001';
-const QUICK_STREAM_LIMIT_TRIES = 3;
+/**
+ * T-Invest refreshes its count of open streams every 2 minutes, so a limit that outlives that is held by live
+ * streams elsewhere (the user's other tokens, other apps): only then does the wait grow slow. Until then the
+ * normal backoff (cap 5 s) keeps a freed slot from idling; the topics are polled meanwhile.
+ */
+const STREAM_LIMIT_QUICK_MS = 2 * 60_000;
 
 export function reasonOf(error: unknown): string {
   if ((error as { grpcCode?: unknown } | null)?.grpcCode === UNIMPLEMENTED) return 'unimplemented';
@@ -85,6 +90,8 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
   }
 
   private openedAt = 0;
+  /** When the current run of stream_limit refusals began; 0 outside one. */
+  private streamLimitSince = 0;
   private live = false;
   private closed = false;
   private retryTimer: TimerHandle | undefined;
@@ -167,6 +174,7 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
         this.lastSeen = this.o.clock.now();
         if (!this.live) {
           this.live = true;
+          this.streamLimitSince = 0;
           this.state = 'live';
           this.o.onStatus({ state: 'live' });
         }
@@ -208,8 +216,9 @@ export class UpstreamConnection<S extends ClosableStream<E>, E> {
     this.stop();
     this.attempt = stable ? 1 : this.attempt + 1;
     this.reconnects++;
-    // A stream limit that outlives a few quick tries is someone else's streams, not our own reopen: wait slowly.
-    const slow = SLOW_KINDS.has(reason) || (reason === 'stream_limit' && this.attempt > QUICK_STREAM_LIMIT_TRIES);
+    if (reason !== 'stream_limit') this.streamLimitSince = 0;
+    else if (this.streamLimitSince === 0) this.streamLimitSince = now;
+    const slow = SLOW_KINDS.has(reason) || (reason === 'stream_limit' && now - this.streamLimitSince >= STREAM_LIMIT_QUICK_MS);
     const delay = slow
       ? backoffDelay(Infinity, { ...this.o.backoff, maxMs: Math.max(this.o.slowMs, this.o.backoff.maxMs) }, this.o.random)
       : backoffDelay(this.attempt, this.o.backoff, this.o.random);
