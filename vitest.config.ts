@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -13,8 +14,11 @@ export default defineConfig({
     include: ['lib/**/*.test.ts', 'emulator/**/*.test.ts', 'app/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
+    // Vitest's default (cores - 1) is one worker on a 2-core machine; many files wait on sockets and timers.
+    maxWorkers: Math.max(2, os.availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 60_000,
     setupFiles: ['lib/testing/setup.ts'],
+    globalSetup: ['lib/testing/pglite-template.ts'],
   },
 });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { closePglite, databaseTarget } from '../db/connect';
 import { applyMigrations } from '../migrations/migrations';
 
@@ -34,6 +34,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const baseUrl = process.env.STRONGROOM_TEST_DB === 'postgres' ? process.env.TEST_DATABASE_URL : undefined;
   if (process.env.STRONGROOM_TEST_DB === 'postgres' && !baseUrl) throw new Error('STRONGROOM_TEST_DB=postgres needs TEST_DATABASE_URL.');
   let databaseName: string | null = null;
+  let template = '';
   if (baseUrl) {
     databaseName = `strongroom_test_${crypto.randomBytes(6).toString('hex')}`;
     await withAdminClient(baseUrl, (client) => client.query(`CREATE DATABASE "${databaseName}"`));
@@ -42,11 +43,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     process.env.DATABASE_URL = url.toString();
   } else {
     delete process.env.DATABASE_URL;
+    // The folder lib/testing/pglite-template.ts migrated once for this run, from these same migrations.
+    template = inject('pgliteTemplate');
+    if (template) fs.cpSync(template, dataDir, { recursive: true });
   }
 
   const { env } = await import('../env');
   if (env().dataDir !== path.resolve(dataDir)) throw new Error('lib/env was read before createTestDatabase(); call it first in the test file.');
-  await applyMigrations(databaseTarget(env()));
+  if (!template) await applyMigrations(databaseTarget(env()));
   const { db } = await import('../db');
 
   return {
