@@ -32,7 +32,7 @@ export interface ClosedPart {
 
 export interface PositionBook {
   instrumentUid: string;
-  /** The currency of the instrument's first trade; '' when T-Invest sent none. */
+  /** The currency of the instrument's first entry with money; '' when T-Invest named none. */
   currency: string;
   /** Oldest first; all long or all short. */
   lots: Lot[];
@@ -73,16 +73,23 @@ export function buildFifo(ledger: Ledger): FifoResult {
   }
 
   const books = new Map<string, PositionBook>();
+  const withCash = new Set<string>();
   const bookFor = (entry: LedgerEntry): PositionBook | null => {
     let book = books.get(entry.instrumentUid);
     if (!book) {
       book = { instrumentUid: entry.instrumentUid, currency: entry.currency, lots: [], closed: [], realised: 0n };
       books.set(entry.instrumentUid, book);
     }
-    if (book.currency !== entry.currency) {
-      issues.push({ kind: 'currency-mismatch', id: entry.id, instrumentUid: entry.instrumentUid, bookCurrency: book.currency, entryCurrency: entry.currency });
-      return null;
+    const cashless = entry.amount === 0n && (entry.kind !== 'transfer' || entry.price === null);
+    // Units moved without money (a transfer with no price) carry no currency and fit any book.
+    if (book.currency !== entry.currency && !(cashless && entry.currency === '')) {
+      if (book.currency !== '' || withCash.has(book.instrumentUid)) {
+        issues.push({ kind: 'currency-mismatch', id: entry.id, instrumentUid: entry.instrumentUid, bookCurrency: book.currency, entryCurrency: entry.currency });
+        return null;
+      }
+      book.currency = entry.currency;
     }
+    if (!cashless) withCash.add(book.instrumentUid);
     return book;
   };
 
