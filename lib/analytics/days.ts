@@ -22,9 +22,18 @@ export function dayFromNumber(number: number): Day {
   return new Date(number * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
+const dayNames = new Map<number, Day>();
+
 /** The UTC day of an epoch-millisecond instant. */
 export function dayOfMs(ms: number): Day {
-  return dayFromNumber(Math.floor(ms / MS_PER_DAY));
+  const number = Math.floor(ms / MS_PER_DAY);
+  // Operations cluster on few days; formatting a Date per operation was the ledger's main cost.
+  let name = dayNames.get(number);
+  if (name === undefined) {
+    name = dayFromNumber(number);
+    if (dayNames.size < 100_000) dayNames.set(number, name);
+  }
+  return name;
 }
 
 export function addDays(day: Day, days: number): Day {

@@ -168,38 +168,36 @@ export function byTimeThenId(a: { at: number; id: string }, b: { at: number; id:
 }
 
 function toEntries(op: OperationDto, at: number): LedgerEntry[] {
-  const base: EntryBase = {
-    id: op.id,
-    parentId: op.parentOperationId,
-    operationType: op.type,
-    at,
-    day: dayOfMs(at),
-    instrumentUid: op.instrumentUid,
-    currency: (op.payment?.currency || op.price?.currency || '').toUpperCase(),
-    amount: op.payment ? decimalToNanos(op.payment.amount) : 0n,
-  };
+  const id = op.id;
+  const parentId = op.parentOperationId;
+  const operationType = op.type;
+  const day = dayOfMs(at);
+  const instrumentUid = op.instrumentUid;
+  const currency = (op.payment?.currency || op.price?.currency || '').toUpperCase();
+  const amount = op.payment ? decimalToNanos(op.payment.amount) : 0n;
   const rule = RULES[op.type] ?? OTHER;
   // quantity_rest is the part of the order that did not execute.
   const executed = BigInt(op.quantity || '0') - BigInt(op.quantityRest || '0');
+  const units = executed < 0n ? -executed : executed;
+  // Literals in one field order rather than spreads: entries are built by the ten thousand.
   // The account never saw the card's cash: the entry keeps the economic event, the flow undoes its cash.
-  const cardFlow = (): FlowEntry => ({ ...base, id: `${op.id}#card`, parentId: op.id, kind: 'flow', amount: -base.amount });
+  const cardFlow = (): FlowEntry => ({ id: `${id}#card`, parentId: id, operationType, at, day, instrumentUid, currency, amount: -amount, kind: 'flow' });
   switch (rule.kind) {
     case 'trade': {
-      const trade: TradeEntry = { ...base, kind: 'trade', side: rule.side, quantity: executed < 0n ? -executed : executed, instrumentType: op.instrumentType };
+      const trade: TradeEntry = { id, parentId, operationType, at, day, instrumentUid, currency, amount, kind: 'trade', side: rule.side, quantity: units, instrumentType: op.instrumentType };
       return rule.viaCard ? [trade, cardFlow()] : [trade];
     }
     case 'income': {
-      const income: IncomeEntry = { ...base, kind: 'income', incomeKind: rule.incomeKind, quantity: executed < 0n ? -executed : executed };
+      const income: IncomeEntry = { id, parentId, operationType, at, day, instrumentUid, currency, amount, kind: 'income', incomeKind: rule.incomeKind, quantity: units };
       return rule.viaCard ? [income, cardFlow()] : [income];
     }
     case 'tax':
-      return [{ ...base, kind: 'tax', taxKind: rule.taxKind }];
+      return [{ id, parentId, operationType, at, day, instrumentUid, currency, amount, kind: 'tax', taxKind: rule.taxKind }];
     case 'transfer': {
-      const magnitude = executed < 0n ? -executed : executed;
       const price = op.price ? decimalToNanos(op.price.amount) : 0n;
-      return [{ ...base, kind: 'transfer', quantity: rule.direction * magnitude, price: price > 0n ? price : null }];
+      return [{ id, parentId, operationType, at, day, instrumentUid, currency, amount, kind: 'transfer', quantity: rule.direction * units, price: price > 0n ? price : null }];
     }
     default:
-      return [{ ...base, kind: rule.kind }];
+      return [{ id, parentId, operationType, at, day, instrumentUid, currency, amount, kind: rule.kind }];
   }
 }
