@@ -4,6 +4,8 @@ import { createRng, hash32, stringKey, unit } from './rng';
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
+/** Days this recent are aggregated from every simulated trade; older ones take the fast path (historicDay). */
+const EXACT_DAYS = 30;
 /** Noise scales from 5 minutes to ~3 years; amplitude grows like √scale, like a random walk. */
 const SCALES = [5, 30, 120, 480, 1440, 5760, 23040, 92160, 368640, 1474560].map((m) => m * MINUTE);
 
@@ -141,7 +143,7 @@ export class PriceProcess {
   bar(uid: string, start: number, end: number, now: number): Bar | null {
     const limit = Math.min(end, now + 1);
     if (end - start > DAY && start % DAY === 0) return this.composeDays(uid, start, end, now);
-    if (end - start === DAY && end <= now) return this.completedDay(uid, start);
+    if (end - start === DAY && end <= now) return this.completedDay(uid, start, now);
     let bar: Bar | null = null;
     for (let m = Math.floor(start / MINUTE) * MINUTE; m < limit; m += MINUTE) {
       if (!this.isTradingMinute(m)) continue;
@@ -165,7 +167,7 @@ export class PriceProcess {
   closePrice(uid: string, now: number): { price: bigint; time: number } {
     const today = Math.floor(now / DAY) * DAY;
     for (let day = today - DAY; day > today - 15 * DAY; day -= DAY) {
-      const bar = this.completedDay(uid, day);
+      const bar = this.completedDay(uid, day, now);
       if (bar) return { price: bar.close, time: bar.lastTradeTime };
     }
     return { price: this.lastPrice(uid, today), time: today };
@@ -188,13 +190,15 @@ export class PriceProcess {
     return { bids, asks, last };
   }
 
-  private completedDay(uid: string, dayStart: number): Bar | null {
+  private completedDay(uid: string, dayStart: number, now: number): Bar | null {
     const key = `${uid}:${dayStart}`;
     const cached = this.dayCache.get(key);
     if (cached !== undefined) return cached;
     const s = this.series.get(uid);
     let bar: Bar | null = null;
-    if (s) {
+    if (s && dayStart < now - EXACT_DAYS * DAY) {
+      bar = this.historicDay(s, dayStart);
+    } else if (s) {
       let open = -1, high = 0, low = Infinity, close = 0, volume = 0, buy = 0, last = 0;
       for (let m = dayStart; m < dayStart + DAY; m += MINUTE) {
         if (!this.isTradingMinute(m)) continue;
@@ -218,10 +222,45 @@ export class PriceProcess {
     return bar;
   }
 
+  /**
+   * A day from the long past, in O(minutes) without simulating each trade: open, close, high and low
+   * are exactly what the minute trades give (the open and close come from the price path, a minute's
+   * extremes from its first two draws); the volume is the expected one for the minute's trade count.
+   * Years of daily candles (analytics, the demo's multi-year history) then take milliseconds, not minutes.
+   */
+  private historicDay(s: Series, dayStart: number): Bar | null {
+    let open = -1, high = 0, low = Infinity, close = 0, volume = 0, lastMinute = -1;
+    const jitter = Math.max(1, Math.round(((s.start * s.volatility * Math.sqrt(MINUTE / YEAR)) / s.step) * 0.6));
+    const baseLots = Math.max(1, Math.round(200 / Math.max(1, Math.log10(s.start + 1) * 3)));
+    const meanQuantity = Math.max(1, Math.round(0.5 + (baseLots * 5) / 4));
+    let previousClose = -1;
+    for (let m = dayStart; m < dayStart + DAY; m += MINUTE) {
+      if (!this.isTradingMinute(m)) continue;
+      // A minute's open is the previous minute's close on the same continuous path.
+      const first = previousClose >= 0 && lastMinute === m - MINUTE ? previousClose : this.ticksAt(s, m);
+      const last = this.ticksAt(s, m + MINUTE);
+      const next = createRng(hash32(s.key, m / MINUTE));
+      const hi = Math.max(first, last) + Math.round(next() * jitter);
+      const lo = Math.max(1, Math.min(first, last) - Math.floor(next() * jitter));
+      const count = 16 + Math.floor(next() * 30);
+      if (open < 0) open = first;
+      if (hi > high) high = hi;
+      if (lo < low) low = lo;
+      close = last;
+      volume += count * meanQuantity;
+      previousClose = last;
+      lastMinute = m;
+    }
+    if (open < 0) return null;
+    const p = (ticks: number) => BigInt(ticks) * s.stepNanos;
+    const buy = Math.floor(volume / 2);
+    return { start: dayStart, end: dayStart + DAY, open: p(open), high: p(high), low: p(low), close: p(close), volume: BigInt(volume), volumeBuy: BigInt(buy), volumeSell: BigInt(volume - buy), lastTradeTime: lastMinute + 59_000 };
+  }
+
   private composeDays(uid: string, start: number, end: number, now: number): Bar | null {
     let bar: Bar | null = null;
     for (let day = start; day < end && day <= now; day += DAY) {
-      const part: Bar | null = day + DAY <= now ? this.completedDay(uid, day) : this.bar(uid, day, day + DAY, now);
+      const part: Bar | null = day + DAY <= now ? this.completedDay(uid, day, now) : this.bar(uid, day, day + DAY, now);
       if (!part) continue;
       bar = mergeBars(bar, part, start, end);
     }

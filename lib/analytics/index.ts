@@ -6,4 +6,4 @@ export { buildHoldings, valueSeries, mergeValueSeries, type DayHoldings, type Ho
 export { timeWeightedReturn, moneyWeightedReturn, xirr, type TimeWeightedReturn, type MoneyWeightedReturn, type DatedFlow, type ReturnInput } from './returns';
 export { incomeReport, costReport, type IncomeReport, type IncomeRow, type CostRow } from './income';
 export { resolveRange, type DateRange, type RangePreset, type RangeSpec } from './ranges';
-export type { Day } from './days';
+export { addDays, dayOfMs, daysBetween, monthOf, type Day } from './days';

@@ -12,48 +12,50 @@ import * as route8 from '../account/second-factor/step-up/route';
 import * as route9 from '../account/second-factor/totp/confirm/route';
 import * as route10 from '../account/second-factor/totp/route';
 import * as route11 from '../account/sessions/route';
-import * as route12 from '../audit/export.csv/route';
-import * as route13 from '../audit/verify/route';
-import * as route14 from '../auth/[...nextauth]/route';
-import * as route15 from '../business/[tokenId]/[accountNumber]/csv/route';
-import * as route16 from '../health/route';
-import * as route17 from '../instruments/[uid]/candles/route';
-import * as route18 from '../invites/accept/route';
-import * as route19 from './route';
-import * as route20 from '../operations/csv/route';
-import * as route21 from '../operations/route';
-import * as route22 from '../portfolio/[tokenId]/[accountId]/route';
-import * as route23 from '../portfolio/route';
-import * as route24 from '../ready/route';
-import * as route25 from '../sandbox/accounts/route';
-import * as route26 from '../sandbox/orders/route';
-import * as route27 from '../sandbox/pay-in/route';
-import * as route28 from '../setup/route';
-import * as route29 from '../shares/[id]/rotate/route';
-import * as route30 from '../shares/[id]/route';
-import * as route31 from '../shares/route';
-import * as route32 from '../sign-in/passkey-options/route';
-import * as route33 from '../stream/route';
-import * as route34 from '../team/invites/[id]/route';
-import * as route35 from '../team/invites/route';
-import * as route36 from '../team/members/[id]/disable/route';
-import * as route37 from '../team/members/[id]/enable/route';
-import * as route38 from '../team/members/[id]/reset-factors/route';
-import * as route39 from '../team/members/[id]/reset-password/route';
-import * as route40 from '../team/members/[id]/role/route';
-import * as route41 from '../team/route';
-import * as route42 from '../team/second-factor/route';
-import * as route43 from '../team/sso/route';
-import * as route44 from '../tokens/[id]/grants/[userId]/route';
-import * as route45 from '../tokens/[id]/pause/route';
-import * as route46 from '../tokens/[id]/replace/route';
-import * as route47 from '../tokens/[id]/resume/route';
-import * as route48 from '../tokens/[id]/retire/route';
-import * as route49 from '../tokens/[id]/route';
-import * as route50 from '../tokens/[id]/verify/route';
-import * as route51 from '../tokens/expiring/route';
-import * as route52 from '../tokens/route';
-import * as route53 from '../tokens/tapi/route';
+import * as route12 from '../analytics/csv/route';
+import * as route13 from '../analytics/route';
+import * as route14 from '../audit/export.csv/route';
+import * as route15 from '../audit/verify/route';
+import * as route16 from '../auth/[...nextauth]/route';
+import * as route17 from '../business/[tokenId]/[accountNumber]/csv/route';
+import * as route18 from '../health/route';
+import * as route19 from '../instruments/[uid]/candles/route';
+import * as route20 from '../invites/accept/route';
+import * as route21 from './route';
+import * as route22 from '../operations/csv/route';
+import * as route23 from '../operations/route';
+import * as route24 from '../portfolio/[tokenId]/[accountId]/route';
+import * as route25 from '../portfolio/route';
+import * as route26 from '../ready/route';
+import * as route27 from '../sandbox/accounts/route';
+import * as route28 from '../sandbox/orders/route';
+import * as route29 from '../sandbox/pay-in/route';
+import * as route30 from '../setup/route';
+import * as route31 from '../shares/[id]/rotate/route';
+import * as route32 from '../shares/[id]/route';
+import * as route33 from '../shares/route';
+import * as route34 from '../sign-in/passkey-options/route';
+import * as route35 from '../stream/route';
+import * as route36 from '../team/invites/[id]/route';
+import * as route37 from '../team/invites/route';
+import * as route38 from '../team/members/[id]/disable/route';
+import * as route39 from '../team/members/[id]/enable/route';
+import * as route40 from '../team/members/[id]/reset-factors/route';
+import * as route41 from '../team/members/[id]/reset-password/route';
+import * as route42 from '../team/members/[id]/role/route';
+import * as route43 from '../team/route';
+import * as route44 from '../team/second-factor/route';
+import * as route45 from '../team/sso/route';
+import * as route46 from '../tokens/[id]/grants/[userId]/route';
+import * as route47 from '../tokens/[id]/pause/route';
+import * as route48 from '../tokens/[id]/replace/route';
+import * as route49 from '../tokens/[id]/resume/route';
+import * as route50 from '../tokens/[id]/retire/route';
+import * as route51 from '../tokens/[id]/route';
+import * as route52 from '../tokens/[id]/verify/route';
+import * as route53 from '../tokens/expiring/route';
+import * as route54 from '../tokens/route';
+import * as route55 from '../tokens/tapi/route';
 
 export const ROUTE_TABLE: { path: string; file: string; handlers: Record<string, unknown> }[] = [
   { path: '/api/account/locale', file: 'app/api/account/locale/route.ts', handlers: route0 },
@@ -68,46 +70,48 @@ export const ROUTE_TABLE: { path: string; file: string; handlers: Record<string,
   { path: '/api/account/second-factor/totp/confirm', file: 'app/api/account/second-factor/totp/confirm/route.ts', handlers: route9 },
   { path: '/api/account/second-factor/totp', file: 'app/api/account/second-factor/totp/route.ts', handlers: route10 },
   { path: '/api/account/sessions', file: 'app/api/account/sessions/route.ts', handlers: route11 },
-  { path: '/api/audit/export.csv', file: 'app/api/audit/export.csv/route.ts', handlers: route12 },
-  { path: '/api/audit/verify', file: 'app/api/audit/verify/route.ts', handlers: route13 },
-  { path: '/api/auth/{nextauth}', file: 'app/api/auth/[...nextauth]/route.ts', handlers: route14 },
-  { path: '/api/business/{tokenId}/{accountNumber}/csv', file: 'app/api/business/[tokenId]/[accountNumber]/csv/route.ts', handlers: route15 },
-  { path: '/api/health', file: 'app/api/health/route.ts', handlers: route16 },
-  { path: '/api/instruments/{uid}/candles', file: 'app/api/instruments/[uid]/candles/route.ts', handlers: route17 },
-  { path: '/api/invites/accept', file: 'app/api/invites/accept/route.ts', handlers: route18 },
-  { path: '/api/openapi.json', file: 'app/api/openapi.json/route.ts', handlers: route19 },
-  { path: '/api/operations/csv', file: 'app/api/operations/csv/route.ts', handlers: route20 },
-  { path: '/api/operations', file: 'app/api/operations/route.ts', handlers: route21 },
-  { path: '/api/portfolio/{tokenId}/{accountId}', file: 'app/api/portfolio/[tokenId]/[accountId]/route.ts', handlers: route22 },
-  { path: '/api/portfolio', file: 'app/api/portfolio/route.ts', handlers: route23 },
-  { path: '/api/ready', file: 'app/api/ready/route.ts', handlers: route24 },
-  { path: '/api/sandbox/accounts', file: 'app/api/sandbox/accounts/route.ts', handlers: route25 },
-  { path: '/api/sandbox/orders', file: 'app/api/sandbox/orders/route.ts', handlers: route26 },
-  { path: '/api/sandbox/pay-in', file: 'app/api/sandbox/pay-in/route.ts', handlers: route27 },
-  { path: '/api/setup', file: 'app/api/setup/route.ts', handlers: route28 },
-  { path: '/api/shares/{id}/rotate', file: 'app/api/shares/[id]/rotate/route.ts', handlers: route29 },
-  { path: '/api/shares/{id}', file: 'app/api/shares/[id]/route.ts', handlers: route30 },
-  { path: '/api/shares', file: 'app/api/shares/route.ts', handlers: route31 },
-  { path: '/api/sign-in/passkey-options', file: 'app/api/sign-in/passkey-options/route.ts', handlers: route32 },
-  { path: '/api/stream', file: 'app/api/stream/route.ts', handlers: route33 },
-  { path: '/api/team/invites/{id}', file: 'app/api/team/invites/[id]/route.ts', handlers: route34 },
-  { path: '/api/team/invites', file: 'app/api/team/invites/route.ts', handlers: route35 },
-  { path: '/api/team/members/{id}/disable', file: 'app/api/team/members/[id]/disable/route.ts', handlers: route36 },
-  { path: '/api/team/members/{id}/enable', file: 'app/api/team/members/[id]/enable/route.ts', handlers: route37 },
-  { path: '/api/team/members/{id}/reset-factors', file: 'app/api/team/members/[id]/reset-factors/route.ts', handlers: route38 },
-  { path: '/api/team/members/{id}/reset-password', file: 'app/api/team/members/[id]/reset-password/route.ts', handlers: route39 },
-  { path: '/api/team/members/{id}/role', file: 'app/api/team/members/[id]/role/route.ts', handlers: route40 },
-  { path: '/api/team', file: 'app/api/team/route.ts', handlers: route41 },
-  { path: '/api/team/second-factor', file: 'app/api/team/second-factor/route.ts', handlers: route42 },
-  { path: '/api/team/sso', file: 'app/api/team/sso/route.ts', handlers: route43 },
-  { path: '/api/tokens/{id}/grants/{userId}', file: 'app/api/tokens/[id]/grants/[userId]/route.ts', handlers: route44 },
-  { path: '/api/tokens/{id}/pause', file: 'app/api/tokens/[id]/pause/route.ts', handlers: route45 },
-  { path: '/api/tokens/{id}/replace', file: 'app/api/tokens/[id]/replace/route.ts', handlers: route46 },
-  { path: '/api/tokens/{id}/resume', file: 'app/api/tokens/[id]/resume/route.ts', handlers: route47 },
-  { path: '/api/tokens/{id}/retire', file: 'app/api/tokens/[id]/retire/route.ts', handlers: route48 },
-  { path: '/api/tokens/{id}', file: 'app/api/tokens/[id]/route.ts', handlers: route49 },
-  { path: '/api/tokens/{id}/verify', file: 'app/api/tokens/[id]/verify/route.ts', handlers: route50 },
-  { path: '/api/tokens/expiring', file: 'app/api/tokens/expiring/route.ts', handlers: route51 },
-  { path: '/api/tokens', file: 'app/api/tokens/route.ts', handlers: route52 },
-  { path: '/api/tokens/tapi', file: 'app/api/tokens/tapi/route.ts', handlers: route53 },
+  { path: '/api/analytics/csv', file: 'app/api/analytics/csv/route.ts', handlers: route12 },
+  { path: '/api/analytics', file: 'app/api/analytics/route.ts', handlers: route13 },
+  { path: '/api/audit/export.csv', file: 'app/api/audit/export.csv/route.ts', handlers: route14 },
+  { path: '/api/audit/verify', file: 'app/api/audit/verify/route.ts', handlers: route15 },
+  { path: '/api/auth/{nextauth}', file: 'app/api/auth/[...nextauth]/route.ts', handlers: route16 },
+  { path: '/api/business/{tokenId}/{accountNumber}/csv', file: 'app/api/business/[tokenId]/[accountNumber]/csv/route.ts', handlers: route17 },
+  { path: '/api/health', file: 'app/api/health/route.ts', handlers: route18 },
+  { path: '/api/instruments/{uid}/candles', file: 'app/api/instruments/[uid]/candles/route.ts', handlers: route19 },
+  { path: '/api/invites/accept', file: 'app/api/invites/accept/route.ts', handlers: route20 },
+  { path: '/api/openapi.json', file: 'app/api/openapi.json/route.ts', handlers: route21 },
+  { path: '/api/operations/csv', file: 'app/api/operations/csv/route.ts', handlers: route22 },
+  { path: '/api/operations', file: 'app/api/operations/route.ts', handlers: route23 },
+  { path: '/api/portfolio/{tokenId}/{accountId}', file: 'app/api/portfolio/[tokenId]/[accountId]/route.ts', handlers: route24 },
+  { path: '/api/portfolio', file: 'app/api/portfolio/route.ts', handlers: route25 },
+  { path: '/api/ready', file: 'app/api/ready/route.ts', handlers: route26 },
+  { path: '/api/sandbox/accounts', file: 'app/api/sandbox/accounts/route.ts', handlers: route27 },
+  { path: '/api/sandbox/orders', file: 'app/api/sandbox/orders/route.ts', handlers: route28 },
+  { path: '/api/sandbox/pay-in', file: 'app/api/sandbox/pay-in/route.ts', handlers: route29 },
+  { path: '/api/setup', file: 'app/api/setup/route.ts', handlers: route30 },
+  { path: '/api/shares/{id}/rotate', file: 'app/api/shares/[id]/rotate/route.ts', handlers: route31 },
+  { path: '/api/shares/{id}', file: 'app/api/shares/[id]/route.ts', handlers: route32 },
+  { path: '/api/shares', file: 'app/api/shares/route.ts', handlers: route33 },
+  { path: '/api/sign-in/passkey-options', file: 'app/api/sign-in/passkey-options/route.ts', handlers: route34 },
+  { path: '/api/stream', file: 'app/api/stream/route.ts', handlers: route35 },
+  { path: '/api/team/invites/{id}', file: 'app/api/team/invites/[id]/route.ts', handlers: route36 },
+  { path: '/api/team/invites', file: 'app/api/team/invites/route.ts', handlers: route37 },
+  { path: '/api/team/members/{id}/disable', file: 'app/api/team/members/[id]/disable/route.ts', handlers: route38 },
+  { path: '/api/team/members/{id}/enable', file: 'app/api/team/members/[id]/enable/route.ts', handlers: route39 },
+  { path: '/api/team/members/{id}/reset-factors', file: 'app/api/team/members/[id]/reset-factors/route.ts', handlers: route40 },
+  { path: '/api/team/members/{id}/reset-password', file: 'app/api/team/members/[id]/reset-password/route.ts', handlers: route41 },
+  { path: '/api/team/members/{id}/role', file: 'app/api/team/members/[id]/role/route.ts', handlers: route42 },
+  { path: '/api/team', file: 'app/api/team/route.ts', handlers: route43 },
+  { path: '/api/team/second-factor', file: 'app/api/team/second-factor/route.ts', handlers: route44 },
+  { path: '/api/team/sso', file: 'app/api/team/sso/route.ts', handlers: route45 },
+  { path: '/api/tokens/{id}/grants/{userId}', file: 'app/api/tokens/[id]/grants/[userId]/route.ts', handlers: route46 },
+  { path: '/api/tokens/{id}/pause', file: 'app/api/tokens/[id]/pause/route.ts', handlers: route47 },
+  { path: '/api/tokens/{id}/replace', file: 'app/api/tokens/[id]/replace/route.ts', handlers: route48 },
+  { path: '/api/tokens/{id}/resume', file: 'app/api/tokens/[id]/resume/route.ts', handlers: route49 },
+  { path: '/api/tokens/{id}/retire', file: 'app/api/tokens/[id]/retire/route.ts', handlers: route50 },
+  { path: '/api/tokens/{id}', file: 'app/api/tokens/[id]/route.ts', handlers: route51 },
+  { path: '/api/tokens/{id}/verify', file: 'app/api/tokens/[id]/verify/route.ts', handlers: route52 },
+  { path: '/api/tokens/expiring', file: 'app/api/tokens/expiring/route.ts', handlers: route53 },
+  { path: '/api/tokens', file: 'app/api/tokens/route.ts', handlers: route54 },
+  { path: '/api/tokens/tapi', file: 'app/api/tokens/tapi/route.ts', handlers: route55 },
 ];

@@ -1,0 +1,146 @@
+import 'server-only';
+// One account's history, derived: ledger → daily holdings → values in roubles (daily closes, FX from
+// the currency instruments' closes) and FIFO books. Recomputed when a sync changed something (or the
+// current year's closes were refreshed), otherwise served from a small in-process memo; the value
+// series is recorded in AccountDaySnapshot from the first changed day on.
+import { buildFifo, buildHoldings, buildLedger, dayOfMs, valueSeries, type Day, type FifoResult, type Ledger, type Money, type ValuePoint } from '../analytics';
+import { db } from '../db';
+import { decimalToNanos, priceUnitOf, quoteToMoney } from '../money';
+import type { PortfolioViewer } from '../portfolio/access';
+import { instrumentInfo } from '../portfolio/get-account-portfolio';
+import type { InstrumentDto } from '../portfolio/dto';
+import { upstream } from '../portfolio/upstream';
+import type { TinvestClient } from '../tinvest';
+import { dailyCloses } from './daily-closes';
+import { syncOperations } from './sync-operations';
+
+export interface AccountSeries {
+  accountId: string;
+  ledger: Ledger;
+  series: ValuePoint[];
+  fifo: FifoResult;
+  instruments: Map<string, InstrumentDto | null>;
+  /** Last close per instrument (money per unit), for unrealised P&L. */
+  lastPrices: Map<string, Money>;
+  syncedAt: Date;
+}
+
+const MEMO_KEY = Symbol.for('strongroom.history.account-series');
+const MEMO_MAX = 200;
+/** Closes of the current year are refreshed hourly, so a derived series is at most this old. */
+const SERIES_FRESH_MS = 60 * 60_000;
+type Memo = Map<string, { series: AccountSeries; computedAt: number }>;
+const memo = (): Memo => ((globalThis as { [MEMO_KEY]?: Memo })[MEMO_KEY] ??= new Map());
+
+/** ISO currency → the uid of the currency instrument whose close is its rouble rate. */
+async function currencyInstruments(viewer: PortfolioViewer, tokenId: string): Promise<Map<string, string>> {
+  const { value } = await upstream(viewer, { tokenId, method: 'Currencies', args: {}, run: (client) => client.currencies() }, { reference: true });
+  const byIso = new Map<string, string>();
+  // Prefer the "tomorrow" settlement instruments T-Invest's portfolio uses (…_TOM / …TOM).
+  const sorted = [...value].sort((a, b) => Number(/TOM$/.test(b.ticker)) - Number(/TOM$/.test(a.ticker)));
+  for (const instrument of sorted) {
+    const iso = instrument.isoCurrency?.toUpperCase();
+    if (iso && iso !== 'RUB' && !byIso.has(iso)) byIso.set(iso, instrument.uid);
+  }
+  return byIso;
+}
+
+const todayOf = (now: Date): Day => dayOfMs(now.getTime());
+
+/** Upstream calls a history build makes at once: quick on a network, gentle on the rate limit. */
+const FETCH_CONCURRENCY = 4;
+
+async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
+/** Builds (or reuses) an account's derived history; `client` was authorized for this viewer and account by the caller. */
+export async function accountSeries(viewer: PortfolioViewer, client: TinvestClient, tokenId: string, accountId: string, now = new Date()): Promise<AccountSeries> {
+  const account = await db().tokenAccount.findFirst({ where: { tokenId, accountId }, select: { openedAt: true } });
+  const synced = await syncOperations(client, tokenId, accountId, account?.openedAt ?? null, now);
+  const key = `${accountId}`;
+  const known = memo().get(key);
+  if (known && synced.changedFrom === null && known.series.syncedAt.getTime() === synced.syncedAt.getTime() && now.getTime() - known.computedAt < SERIES_FRESH_MS) return known.series;
+
+  const ledger = buildLedger(synced.operations);
+  const instrumentUids = [...new Set(ledger.entries.flatMap((entry) => ('instrumentUid' in entry && entry.instrumentUid ? [entry.instrumentUid] : [])))];
+  const instruments = new Map(await Promise.all(instrumentUids.map(async (uid) => [uid, await instrumentInfo(viewer, tokenId, uid)] as const)));
+  const cashCurrencyOf = (uid: string) => {
+    const instrument = instruments.get(uid);
+    return instrument?.kind === 'currency' && instrument.isoCurrency ? instrument.isoCurrency.toUpperCase() : null;
+  };
+  const today = todayOf(now);
+  const holdings = buildHoldings(ledger, { to: today, cashCurrencyOf });
+  const first = holdings[0]?.day ?? today;
+
+  // Each instrument's closes over the days it was held only.
+  const heldSpan = new Map<string, { from: Day; to: Day }>();
+  for (const day of holdings) {
+    for (const uid of day.quantities.keys()) {
+      const span = heldSpan.get(uid);
+      if (span) span.to = day.day;
+      else heldSpan.set(uid, { from: day.day, to: day.day });
+    }
+  }
+  const held = new Set(heldSpan.keys());
+  const closes = new Map<string, Map<Day, string>>();
+  await inBatches([...heldSpan], FETCH_CONCURRENCY, async ([uid, span]) => {
+    closes.set(uid, await dailyCloses(client, uid, span.from, span.to === holdings.at(-1)?.day ? today : span.to, now));
+  });
+  const currencies = new Set(holdings.flatMap((day) => [...day.cash.keys(), ...day.flows.keys()]).filter((currency) => currency && currency !== 'RUB'));
+  for (const uid of held) {
+    const currency = instruments.get(uid)?.currency.toUpperCase();
+    if (currency && currency !== 'RUB') currencies.add(currency);
+  }
+  const rateInstruments = currencies.size > 0 ? await currencyInstruments(viewer, tokenId) : new Map<string, string>();
+  const rates = new Map<string, Map<Day, string>>();
+  await inBatches([...currencies], FETCH_CONCURRENCY, async (currency) => {
+    const uid = rateInstruments.get(currency);
+    if (uid) rates.set(currency, await dailyCloses(client, uid, first, today, now));
+  });
+
+  const priceOf = (uid: string, day: Day): Money | null => {
+    const instrument = instruments.get(uid);
+    if (!instrument) return null;
+    // Futures settle their variation margin in cash every day (operations carry it), so the position itself adds nothing.
+    if (instrument.kind === 'futures') return { nanos: 0n, currency: 'RUB' };
+    const close = closes.get(uid)?.get(day);
+    if (close === undefined) return null;
+    // Bonds quote in percent of nominal (today's nominal: amortised bonds are approximate before their repayments).
+    const money = quoteToMoney(close, priceUnitOf(instrument));
+    return money === null ? null : { nanos: decimalToNanos(money), currency: instrument.currency.toUpperCase() };
+  };
+  const fxToRub = (currency: string, day: Day): bigint | null => {
+    const close = rates.get(currency)?.get(day);
+    return close === undefined ? null : decimalToNanos(close);
+  };
+  const series = valueSeries(holdings, priceOf, fxToRub);
+  const lastPrices = new Map<string, Money>();
+  for (const uid of held) {
+    const price = priceOf(uid, today);
+    if (price) lastPrices.set(uid, price);
+  }
+  const result: AccountSeries = { accountId, ledger, series, fifo: buildFifo(ledger), instruments, lastPrices, syncedAt: synced.syncedAt };
+  await recordSnapshots(accountId, series, known ? synced.changedFrom : first);
+  const entries = memo();
+  entries.delete(key);
+  if (entries.size >= MEMO_MAX) entries.delete(entries.keys().next().value!);
+  entries.set(key, { series: result, computedAt: now.getTime() });
+  return result;
+}
+
+/** Replaces the account's recorded days from `from` on (all of them when `from` is null and none exist). */
+async function recordSnapshots(accountId: string, series: ValuePoint[], from: Day | null): Promise<void> {
+  let start = from;
+  if (start === null && (await db().accountDaySnapshot.count({ where: { accountId } })) === 0) start = series[0]?.day ?? null;
+  if (start === null) return;
+  const rows = series.filter((point) => point.day >= start).map((point) => ({
+    accountId,
+    day: point.day,
+    valueRub: point.valueRub,
+    flowRub: point.flowRub,
+    contributionsRub: point.netContributionsRub,
+    incomplete: point.unpriced.length > 0,
+  }));
+  await db().$transaction([db().accountDaySnapshot.deleteMany({ where: { accountId, day: { gte: start } } }), db().accountDaySnapshot.createMany({ data: rows })]);
+}

@@ -1,0 +1,278 @@
+import 'server-only';
+// The analytics of a group of accounts over a range: value and net contributions per day, time- and
+// money-weighted returns, P&L per position (FIFO), income and costs by month. Every account is
+// authorized for the viewer on every read (tinvestFor) before its cached history is touched.
+import { z } from 'zod';
+import {
+  costReport,
+  dayOfMs,
+  incomeReport,
+  mergeValueSeries,
+  moneyWeightedReturn,
+  openCost,
+  openQuantity,
+  resolveRange,
+  timeWeightedReturn,
+  unrealisedPnl,
+  type Day,
+  type Ledger,
+  type RangePreset,
+  type ValuePoint,
+} from '../analytics';
+import { tinvestFor } from '../custody/tinvest-for';
+import { AppError } from '../errors';
+import { nanosToDecimal } from '../money';
+import { bestAccountRefs, listViewerTokens, USABLE, type PortfolioViewer } from '../portfolio/access';
+import type { AccountRefDto, FailureDto } from '../portfolio/dto';
+import { toFailure } from '../portfolio/to-failure';
+import { accountSeries, type AccountSeries } from './account-series';
+
+const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const satisfies readonly RangePreset[];
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is YYYY-MM-DD.').refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Not a calendar day.');
+
+export const analyticsQuerySchema = z
+  .object({
+    range: z.enum(PRESETS).optional(),
+    from: day.optional(),
+    to: day.optional(),
+    /** `tokenId:accountId`, comma-separated; every visible account when absent. */
+    accounts: z
+      .string()
+      .max(4000)
+      .regex(/^[\w-]+:[\w-]+(,[\w-]+:[\w-]+)*$/, 'Accounts are tokenId:accountId, comma-separated.')
+      .optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'The range ends before it starts.', path: ['to'] });
+export type AnalyticsQuery = z.input<typeof analyticsQuerySchema>;
+
+export interface AnalyticsAccountDto {
+  tokenId: string;
+  accountId: string;
+  name: string;
+  selected: boolean;
+}
+
+export interface AnalyticsPointDto {
+  day: Day;
+  /** RUB, exact decimals. */
+  value: string;
+  flow: string;
+  contributions: string;
+  incomplete: boolean;
+}
+
+export interface PositionPnlDto {
+  instrumentUid: string;
+  name: string;
+  ticker: string;
+  currency: string;
+  quantity: string;
+  /** Open lots' cost, fees included (FIFO). */
+  cost: string;
+  value: string | null;
+  unrealised: string | null;
+  /** Realised by sales inside the range. */
+  realisedInRange: string;
+  realisedTotal: string;
+}
+
+export interface MonthAmountsDto {
+  month: string;
+  currency: string;
+  dividends: string;
+  coupons: string;
+  tax: string;
+  net: string;
+  amortisation: string;
+}
+
+export interface MonthCostsDto {
+  month: string;
+  currency: string;
+  fees: string;
+  taxes: string;
+}
+
+export interface AnalyticsDto {
+  accounts: AnalyticsAccountDto[];
+  preset: RangePreset | null;
+  range: { from: Day; to: Day } | null;
+  series: AnalyticsPointDto[];
+  figures: {
+    startValue: string;
+    endValue: string;
+    netFlows: string;
+    /** endValue − startValue − netFlows: what the market did. */
+    gain: string;
+    /** Fractions (0.05 = 5 %), null when not measurable. */
+    twr: number | null;
+    twrAnnualised: number | null;
+    xirr: number | null;
+    incompleteDays: number;
+  } | null;
+  positions: PositionPnlDto[];
+  income: MonthAmountsDto[];
+  costs: MonthCostsDto[];
+  /** Operations the ledger could not classify, counted so nothing vanishes silently. */
+  unclassified: number;
+  failures: { accountId: string; name: string; failure: FailureDto }[];
+  method: 'fifo';
+}
+
+const money = (nanos: bigint) => nanosToDecimal(nanos);
+
+async function analyticsAccounts(viewer: PortfolioViewer): Promise<AccountRefDto[]> {
+  const tokens = (await listViewerTokens(viewer)).filter((token) => token.kind !== 'sandbox' && USABLE.has(token.status) && token.allowedClasses.includes('accounts'));
+  return bestAccountRefs(tokens, 'GetOperationsByCursor').filter((ref) => ref.accessLevel !== 'no_access');
+}
+
+function selection(refs: AccountRefDto[], wanted: string | undefined): AccountRefDto[] {
+  if (!wanted) return refs.filter((ref) => !ref.closed);
+  const keys = new Set(wanted.split(','));
+  const chosen = refs.filter((ref) => keys.has(`${ref.tokenId}:${ref.accountId}`));
+  if (chosen.length !== keys.size) throw new AppError('not_found', 'One of these accounts is not one you have access to.', { messageKey: 'errors.portfolio.noAccountAccess' });
+  return chosen;
+}
+
+const inRange = (value: Day, range: { from: Day; to: Day }) => value >= range.from && value <= range.to;
+const ledgerIn = (ledger: Ledger, range: { from: Day; to: Day }): Ledger => ({ ...ledger, entries: ledger.entries.filter((entry) => inRange(entry.day, range)) });
+
+/** Loads (syncing as needed) the chosen accounts' histories; one failing account is reported, not fatal. */
+export async function loadSeries(viewer: PortfolioViewer, query: AnalyticsQuery, now = new Date()) {
+  const q = analyticsQuerySchema.parse(query);
+  const refs = await analyticsAccounts(viewer);
+  const chosen = selection(refs, q.accounts);
+  const failures: AnalyticsDto['failures'] = [];
+  const loaded: { ref: AccountRefDto; history: AccountSeries }[] = [];
+  for (const ref of chosen) {
+    try {
+      // Authorization for this viewer, grant and account, before any stored history is read.
+      const client = await tinvestFor({ viewer }, ref.tokenId, { accountId: ref.accountId });
+      loaded.push({ ref, history: await accountSeries(viewer, client, ref.tokenId, ref.accountId, now) });
+    } catch (error) {
+      failures.push({ accountId: ref.accountId, name: ref.name, failure: toFailure(error, viewer) });
+    }
+  }
+  const today = dayOfMs(now.getTime());
+  const merged = mergeValueSeries(loaded.map(({ history }) => alignTo(history.series, today)));
+  const first = merged.find((point) => point.valueRub !== 0n || point.netContributionsRub !== 0n)?.day ?? today;
+  const preset = q.from || q.to ? null : (q.range ?? '1Y');
+  const range = resolveRange(preset ?? { from: q.from ?? first, to: q.to ?? today }, today, first);
+  return { q, refs, chosen, loaded, failures, merged, preset, range };
+}
+
+/** Pads a series that ends before `today` (no operation since) with unchanged days, so all end together. */
+function alignTo(series: ValuePoint[], today: Day): ValuePoint[] {
+  const last = series.at(-1);
+  if (!last || last.day >= today) return series;
+  return series.concat({ ...last, day: today, flowRub: 0n });
+}
+
+export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuery, now = new Date()): Promise<AnalyticsDto> {
+  const { refs, chosen, loaded, failures, merged, preset, range } = await loadSeries(viewer, query, now);
+  const chosenKeys = new Set(chosen.map((ref) => `${ref.tokenId}:${ref.accountId}`));
+  const accounts = refs.map((ref) => ({ tokenId: ref.tokenId, accountId: ref.accountId, name: ref.name, selected: chosenKeys.has(`${ref.tokenId}:${ref.accountId}`) }));
+  const base = { accounts, preset, range, failures, method: 'fifo' as const, unclassified: loaded.reduce((n, { history }) => n + history.ledger.counts.other, 0) };
+  if (!range) return { ...base, series: [], figures: null, positions: [], income: [], costs: [] };
+
+  const points = merged.filter((point) => inRange(point.day, range));
+  const before = merged.filter((point) => point.day < range.from).at(-1);
+  const startValue = before?.valueRub ?? 0n;
+  const endValue = points.at(-1)?.valueRub ?? startValue;
+  const netFlows = points.reduce((sum, point) => sum + point.flowRub, 0n);
+  const twr = timeWeightedReturn(merged, range);
+  const mwr = moneyWeightedReturn(merged, range);
+  return {
+    ...base,
+    series: points.map((point) => ({ day: point.day, value: money(point.valueRub), flow: money(point.flowRub), contributions: money(point.netContributionsRub), incomplete: point.unpriced.length > 0 })),
+    figures: {
+      startValue: money(startValue),
+      endValue: money(endValue),
+      netFlows: money(netFlows),
+      gain: money(endValue - startValue - netFlows),
+      twr: twr.total,
+      twrAnnualised: twr.annualised,
+      xirr: mwr.rate,
+      incompleteDays: points.filter((point) => point.unpriced.length > 0).length,
+    },
+    positions: positionsOf(loaded.map(({ history }) => history), range),
+    income: incomeOf(loaded.map(({ history }) => ledgerIn(history.ledger, range))),
+    costs: costsOf(loaded.map(({ history }) => ledgerIn(history.ledger, range))),
+  };
+}
+
+function positionsOf(histories: AccountSeries[], range: { from: Day; to: Day }): PositionPnlDto[] {
+  const rows = new Map<string, { uid: string; currency: string; quantity: bigint; cost: bigint; value: bigint | null; unrealised: bigint | null; realisedInRange: bigint; realisedTotal: bigint; name: string; ticker: string }>();
+  for (const history of histories) {
+    for (const [uid, book] of history.fifo.books) {
+      const instrument = history.instruments.get(uid) ?? null;
+      const price = history.lastPrices.get(uid) ?? null;
+      const quantity = openQuantity(book);
+      const unrealised = quantity === 0n ? 0n : price ? unrealisedPnl(book, price) : null;
+      const cost = openCost(book);
+      const key = `${uid}|${book.currency}`;
+      const row = rows.get(key) ?? { uid, currency: book.currency, quantity: 0n, cost: 0n, value: 0n, unrealised: 0n, realisedInRange: 0n, realisedTotal: 0n, name: instrument?.name || instrument?.ticker || uid, ticker: instrument?.ticker ?? '' };
+      row.quantity += quantity;
+      row.cost += cost;
+      row.value = row.value === null || unrealised === null ? null : row.value + cost + unrealised;
+      row.unrealised = row.unrealised === null || unrealised === null ? null : row.unrealised + unrealised;
+      row.realisedTotal += book.realised;
+      row.realisedInRange += book.closed.filter((part) => inRange(part.closedOn, range)).reduce((sum, part) => sum + part.realised, 0n);
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()]
+    .filter((row) => row.quantity !== 0n || row.realisedInRange !== 0n)
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((row) => ({
+      instrumentUid: row.uid,
+      name: row.name,
+      ticker: row.ticker,
+      currency: row.currency || '',
+      quantity: money(row.quantity * 1_000_000_000n),
+      cost: money(row.cost),
+      value: row.value === null ? null : money(row.value),
+      unrealised: row.unrealised === null ? null : money(row.unrealised),
+      realisedInRange: money(row.realisedInRange),
+      realisedTotal: money(row.realisedTotal),
+    }));
+}
+
+function incomeOf(ledgers: Ledger[]): MonthAmountsDto[] {
+  const rows = new Map<string, { month: string; currency: string; dividends: bigint; coupons: bigint; tax: bigint; net: bigint; amortisation: bigint }>();
+  for (const ledger of ledgers) {
+    for (const r of incomeReport(ledger).byMonth) {
+      const key = `${r.key}|${r.currency}`;
+      const row = rows.get(key) ?? { month: r.key, currency: r.currency, dividends: 0n, coupons: 0n, tax: 0n, net: 0n, amortisation: 0n };
+      row.dividends += r.dividends;
+      row.coupons += r.coupons;
+      row.tax += r.tax;
+      row.net += r.net;
+      row.amortisation += r.amortisation + r.redemption;
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()].sort((a, b) => b.month.localeCompare(a.month) || a.currency.localeCompare(b.currency)).map((row) => ({ ...row, dividends: money(row.dividends), coupons: money(row.coupons), tax: money(row.tax), net: money(row.net), amortisation: money(row.amortisation) }));
+}
+
+function costsOf(ledgers: Ledger[]): MonthCostsDto[] {
+  const rows = new Map<string, { month: string; currency: string; fees: bigint; taxes: bigint }>();
+  for (const ledger of ledgers) {
+    for (const r of costReport(ledger)) {
+      const key = `${r.key}|${r.currency}`;
+      const row = rows.get(key) ?? { month: r.key, currency: r.currency, fees: 0n, taxes: 0n };
+      row.fees += r.fees;
+      row.taxes += r.incomeTax + r.tradeTax + r.taxCorrections + r.otherTax;
+      rows.set(key, row);
+    }
+  }
+  return [...rows.values()].sort((a, b) => b.month.localeCompare(a.month) || a.currency.localeCompare(b.currency)).map((row) => ({ ...row, fees: money(row.fees), taxes: money(row.taxes) }));
+}
+
+/** The range's daily series as CSV lines (RUB, exact), for spreadsheets. */
+export async function analyticsCsv(viewer: PortfolioViewer, query: AnalyticsQuery, now = new Date()): Promise<{ filename: string; body: string }> {
+  const { merged, range } = await loadSeries(viewer, query, now);
+  const header = 'day,value_rub,flow_rub,net_contributions_rub,incomplete\n';
+  const lines = range ? merged.filter((point) => inRange(point.day, range)).map((point) => `${point.day},${money(point.valueRub)},${money(point.flowRub)},${money(point.netContributionsRub)},${point.unpriced.length > 0}\n`) : [];
+  return { filename: `analytics-${range?.from ?? 'empty'}-${range?.to ?? 'empty'}.csv`, body: `\uFEFF${header}${lines.join('')}` };
+}

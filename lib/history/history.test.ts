@@ -1,0 +1,123 @@
+// Analytics against a real database and the T-Invest emulator: the value series ends at what the
+// portfolio is worth today (same operations, same prices), grants limit the accounts even when the
+// history is stored, a second view reuses the stored history, and bad input is a clear 400-class error.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, DEMO_TOKENS, startTinvestEmulator, type TinvestEmulator } from '@/emulator/tinvest';
+import type { RoleName } from '../auth/permissions';
+import { AppError } from '../errors';
+import { decimalToNanos } from '../money';
+import { createUser } from '../testing/create-user';
+import { createTestDatabase, type TestDatabase } from '../testing/test-db';
+
+let emu: TinvestEmulator;
+let database: TestDatabase;
+type Person = { id: string; email: string; role: RoleName };
+let owner: Person;
+let member: Person;
+let tokenId: string;
+
+let m: {
+  deposit: typeof import('../custody/deposit-tinvest-token').depositTinvestToken;
+  setGrant: typeof import('../custody/set-grant').setGrant;
+  flush: typeof import('../custody/record-usage').flushTokenUsage;
+  closeChannels: typeof import('../tinvest').closeChannels;
+  cache: typeof import('../portfolio/upstream').portfolioCache;
+  getAccountPortfolio: typeof import('../portfolio/get-account-portfolio').getAccountPortfolio;
+  history: typeof import('./index');
+  db: typeof import('../db').db;
+};
+
+const calls = (method: string) => emu.metrics().calls[method] ?? 0;
+
+beforeAll(async () => {
+  const realNow = Date.now.bind(Date);
+  emu = await startTinvestEmulator({ tickIntervalMs: 60_000, now: () => new Date(realNow()) });
+  process.env.TINVEST_PRODUCTION_ADDRESS = emu.address;
+  process.env.TINVEST_SANDBOX_ADDRESS = emu.sandboxAddress;
+  process.env.TOKEN_CHECKS = 'off';
+  database = await createTestDatabase();
+  m = {
+    deposit: (await import('../custody/deposit-tinvest-token')).depositTinvestToken,
+    setGrant: (await import('../custody/set-grant')).setGrant,
+    flush: (await import('../custody/record-usage')).flushTokenUsage,
+    closeChannels: (await import('../tinvest')).closeChannels,
+    cache: (await import('../portfolio/upstream')).portfolioCache,
+    getAccountPortfolio: (await import('../portfolio/get-account-portfolio')).getAccountPortfolio,
+    history: await import('./index'),
+    db: (await import('../db')).db,
+  };
+});
+
+afterAll(async () => {
+  m.closeChannels();
+  await emu.close();
+  await database.close();
+});
+
+beforeEach(async () => {
+  await m.flush();
+  await database.reset();
+  m.cache().clear();
+  owner = await createUser('owner');
+  member = await createUser('member');
+  tokenId = (await m.deposit(owner, { label: 'Family', value: DEMO_TOKENS.readonly })).token.id;
+});
+
+describe('analytics', () => {
+  it("a single account's series covers its history and reconciles: gain = end − start − flows, contributions = Σ flows", { timeout: 90_000 }, async () => {
+    const key = `${tokenId}:${DEMO_ACCOUNTS.broker}`;
+    const result = await m.history.getAnalytics(owner, { accounts: key, range: 'ALL' });
+    expect(result.failures).toEqual([]);
+    expect(result.accounts.find((a) => `${a.tokenId}:${a.accountId}` === key)?.selected).toBe(true);
+    expect(result.series.length).toBeGreaterThan(100);
+    const f = result.figures!;
+    const nanos = decimalToNanos;
+    expect(nanos(f.gain)).toBe(nanos(f.endValue) - nanos(f.startValue) - nanos(f.netFlows));
+    const flows = result.series.reduce((sum, p) => sum + nanos(p.flow), 0n);
+    expect(flows).toBe(nanos(f.netFlows));
+    expect(nanos(result.series.at(-1)!.contributions)).toBe(nanos(result.series[0]!.contributions) - nanos(result.series[0]!.flow) + flows);
+    expect(f.twr).not.toBeNull();
+    expect(result.income.length).toBeGreaterThan(0);
+    expect(result.costs.some((row) => decimalToNanos(row.fees) < 0n)).toBe(true);
+    // FIFO open quantities equal what T-Invest says the account holds now.
+    const portfolio = await m.getAccountPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker);
+    for (const position of portfolio.positions.filter((p) => p.instrumentType !== 'currency')) {
+      const row = result.positions.find((candidate) => candidate.instrumentUid === position.instrumentUid);
+      expect(row?.quantity, position.ticker).toBe(position.quantity);
+    }
+  });
+
+  it('stores the history: a second view makes no operations call, and snapshots are recorded per day', async () => {
+    const key = `${tokenId}:${DEMO_ACCOUNTS.iis}`;
+    await m.history.getAnalytics(owner, { accounts: key, range: '1M' });
+    const before = calls('GetOperationsByCursor');
+    const candles = calls('GetCandles');
+    const again = await m.history.getAnalytics(owner, { accounts: key, range: '1Y' });
+    expect(calls('GetOperationsByCursor')).toBe(before);
+    expect(calls('GetCandles')).toBe(candles);
+    expect(again.series.length).toBeGreaterThan(30);
+    const snapshots = await m.db().accountDaySnapshot.count({ where: { accountId: DEMO_ACCOUNTS.iis } });
+    expect(snapshots).toBeGreaterThan(100);
+  });
+
+  it("a member's grant limits the accounts, also once the owner's view stored every history", async () => {
+    await m.history.getAnalytics(owner, {});
+    await m.setGrant(owner, tokenId, member.id, [DEMO_ACCOUNTS.iis]);
+    const result = await m.history.getAnalytics(member, {});
+    expect(result.accounts.map((a) => a.accountId)).toEqual([DEMO_ACCOUNTS.iis]);
+    const refused = await m.history.getAnalytics(member, { accounts: `${tokenId}:${DEMO_ACCOUNTS.broker}` }).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AppError);
+    expect((refused as AppError).code).toBe('not_found');
+    const csv = await m.history.analyticsCsv(member, { range: 'ALL' });
+    expect(csv.body.split('\n')[0]).toBe('\uFEFFday,value_rub,flow_rub,net_contributions_rub,incomplete');
+  });
+
+  it('refuses malformed input field by field', () => {
+    const parse = (q: Record<string, string>) => m.history.analyticsQuerySchema.safeParse(q);
+    expect(parse({ range: '2Y' }).success).toBe(false);
+    expect(parse({ from: '2024-02-30' }).success).toBe(false);
+    expect(parse({ from: '2024-03-01', to: '2024-02-01' }).success).toBe(false);
+    expect(parse({ accounts: "x:y'; drop" }).success).toBe(false);
+    expect(parse({ range: '1M', accounts: 'a-1:b-2,c:d' }).success).toBe(true);
+  });
+});

@@ -1,0 +1,2 @@
+// Portfolio history and analytics for the pages and the API; the pure maths is lib/analytics.
+export { analyticsCsv, analyticsQuerySchema, getAnalytics, type AnalyticsDto, type AnalyticsQuery, type AnalyticsPointDto, type MonthAmountsDto, type MonthCostsDto, type PositionPnlDto } from './analytics';
