@@ -5,7 +5,7 @@ const MINUTE = 60_000;
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
 /** Days this recent are aggregated from every simulated trade; older ones take the fast path (historicDay). */
-const EXACT_DAYS = 30;
+const EXACT_DAYS = 7;
 /** Noise scales from 5 minutes to ~3 years; amplitude grows like √scale, like a random walk. */
 const SCALES = [5, 30, 120, 480, 1440, 5760, 23040, 92160, 368640, 1474560].map((m) => m * MINUTE);
 

@@ -22,7 +22,7 @@ import {
 import { tinvestFor } from '../custody/tinvest-for';
 import { AppError } from '../errors';
 import { nanosToDecimal } from '../money';
-import { bestAccountRefs, listViewerTokens, USABLE, type PortfolioViewer } from '../portfolio/access';
+import { accountCandidates, listViewerTokens, USABLE, type PortfolioViewer } from '../portfolio/access';
 import type { AccountRefDto, FailureDto } from '../portfolio/dto';
 import { toFailure } from '../portfolio/to-failure';
 import { accountSeries, type AccountSeries } from './account-series';
@@ -121,17 +121,23 @@ export interface AnalyticsDto {
 
 const money = (nanos: bigint) => nanosToDecimal(nanos);
 
-async function analyticsAccounts(viewer: PortfolioViewer): Promise<AccountRefDto[]> {
+/** Every account the viewer may analyse, each with the tokens that reach it, best first. */
+async function analyticsAccounts(viewer: PortfolioViewer): Promise<AccountRefDto[][]> {
   const tokens = (await listViewerTokens(viewer)).filter((token) => token.kind !== 'sandbox' && USABLE.has(token.status) && token.allowedClasses.includes('accounts'));
-  return bestAccountRefs(tokens, 'GetOperationsByCursor').filter((ref) => ref.accessLevel !== 'no_access');
+  return accountCandidates(tokens, 'GetOperationsByCursor')
+    .map((candidates) => candidates.filter((ref) => ref.accessLevel !== 'no_access'))
+    .filter((candidates) => candidates.length > 0);
 }
 
-function selection(refs: AccountRefDto[], wanted: string | undefined): AccountRefDto[] {
-  if (!wanted) return refs.filter((ref) => !ref.closed);
-  const keys = new Set(wanted.split(','));
-  const chosen = refs.filter((ref) => keys.has(`${ref.tokenId}:${ref.accountId}`));
-  if (chosen.length !== keys.size) throw new AppError('not_found', 'One of these accounts is not one you have access to.', { messageKey: 'errors.portfolio.noAccountAccess' });
-  return chosen;
+/** The accounts asked for, each through the token named with it; every open account when none is named. */
+function selection(candidates: AccountRefDto[][], wanted: string | undefined): AccountRefDto[] {
+  if (!wanted) return candidates.map((refs) => refs[0]!).filter((ref) => !ref.closed);
+  const keys = [...new Set(wanted.split(','))];
+  return keys.map((key) => {
+    const ref = candidates.flat().find((candidate) => `${candidate.tokenId}:${candidate.accountId}` === key);
+    if (!ref) throw new AppError('not_found', 'One of these accounts is not one you have access to.', { messageKey: 'errors.portfolio.noAccountAccess' });
+    return ref;
+  });
 }
 
 const inRange = (value: Day, range: { from: Day; to: Day }) => value >= range.from && value <= range.to;
@@ -140,8 +146,9 @@ const ledgerIn = (ledger: Ledger, range: { from: Day; to: Day }): Ledger => ({ .
 /** Loads (syncing as needed) the chosen accounts' histories; one failing account is reported, not fatal. */
 export async function loadSeries(viewer: PortfolioViewer, query: AnalyticsQuery, now = new Date()) {
   const q = analyticsQuerySchema.parse(query);
-  const refs = await analyticsAccounts(viewer);
-  const chosen = selection(refs, q.accounts);
+  const candidates = await analyticsAccounts(viewer);
+  const chosen = selection(candidates, q.accounts);
+  const refs = candidates.map((list) => chosen.find((ref) => ref.accountId === list[0]!.accountId) ?? list[0]!);
   const failures: AnalyticsDto['failures'] = [];
   const loaded: { ref: AccountRefDto; history: AccountSeries }[] = [];
   for (const ref of chosen) {

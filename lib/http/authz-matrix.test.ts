@@ -147,6 +147,14 @@ const ROUTES: Record<string, RouteEntry> = {
   'POST /api/account/second-factor/step-up': [{ name: 'a wrong code', expect: [401, 401, 401, 401, 401, 401], call: () => ({ body: { method: 'totp', code: '000000' } }) }],
   'POST /api/account/second-factor/step-up/options': [{ name: 'own passkeys', expect: SIGNED_IN, call: () => ({}) }],
   'DELETE /api/account/sessions': [{ name: 'own sessions', expect: SIGNED_IN, call: async (w, c) => (c === 'anonymous' ? {} : ownAccount(w, c, () => ({}))) }],
+  'GET /api/analytics': [
+    { name: 'every visible account', expect: SIGNED_IN, call: () => ({ query: { range: '1M' } }), hidden: FAMILY_ONLY_BROKER },
+    { name: 'an account outside the grant', expect: OUTSIDE_GRANT, call: (w) => ({ query: { range: '1M', accounts: `${w.family.id}:${DEMO_ACCOUNTS.iis}` } }) },
+  ],
+  'GET /api/analytics/csv': [
+    { name: 'every visible account', expect: SIGNED_IN, call: () => ({ query: { range: '1M' } }) },
+    { name: 'an account outside the grant', expect: OUTSIDE_GRANT, call: (w) => ({ query: { range: '1M', accounts: `${w.family.id}:${DEMO_ACCOUNTS.iis}` } }) },
+  ],
   'GET /api/audit/export.csv': [{ name: 'audit', expect: MANAGERS, call: () => ({}) }],
   'POST /api/audit/verify': [{ name: 'audit', expect: MANAGERS, call: () => ({}) }],
   'GET /api/auth/[...nextauth]': { delegated: "next-auth's own handler (sign-in, session, CSRF); covered by e2e/ui/02-login and lib/auth/sign-in.test.ts" },
@@ -269,6 +277,7 @@ const PAGES: Record<string, PageRow[]> = {
     { name: 'a granted account', expect: [TO_LOGIN, 'ok', 'failure:not_found', 'ok', 'ok', 'ok'], props: (w) => ({ params: { tokenId: w.family.id, accountId: DEMO_ACCOUNTS.broker } }) },
     { name: 'an account outside the grant', expect: [TO_LOGIN, 'ok', 'failure:not_found', 'failure:not_found', 'ok', 'ok'], props: (w) => ({ params: { tokenId: w.family.id, accountId: DEMO_ACCOUNTS.iis } }) },
   ],
+  '(app)/analytics': [{ name: 'analytics', expect: APP_PAGE, hidden: FAMILY_ONLY_BROKER, props: () => ({ searchParams: { range: '1M' } }) }],
   '(app)/audit': [{ name: 'audit', expect: [TO_LOGIN, 'no-access', 'no-access', 'no-access', 'ok', 'ok'] }],
   '(app)/business': [{ name: 'companies and accounts', expect: [TO_LOGIN, 'ok', 'empty', 'ok', 'ok', 'ok'], hidden: () => ({ member: [DEMO_TAPI_ACCOUNTS.tax] }) }],
   '(app)/business/[tokenId]/[accountNumber]': [
@@ -489,6 +498,7 @@ describe('every route handler and page has its row', () => {
 describe('route handlers', () => {
   const rows = Object.entries(ROUTES).flatMap(([key, entry]) => (Array.isArray(entry) ? entry.map((row) => ({ key, row })) : []));
 
+  // 120 s: the first analytics row builds every account's history from a cold emulator (years of candles).
   it.each(rows.map(({ key, row }) => [`${key} – ${row.name}`, key, row] as const))('%s', async (_label, key, row) => {
     // Rows deposit many tokens of one emulated T-Invest user: its request budget is not what this test is about.
     emu.control.reset();
@@ -509,7 +519,7 @@ describe('route handlers', () => {
       for (const secret of hidden) if (text.includes(secret)) mismatches.push(`${caller}: the answer names ${secret}, outside their grant`);
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 120_000);
 });
 
 // ---- pages -----------------------------------------------------------------------------------------------

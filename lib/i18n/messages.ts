@@ -2,6 +2,7 @@
 // Features keep their strings in their own files (top-level namespaces never overlap), so
 // parallel work on different features never edits the same catalogue.
 import type { Locale } from './locales';
+import enAnalytics from './messages/en.analytics.json';
 import enBusiness from './messages/en.business.json';
 import enCluster from './messages/en.cluster.json';
 import enCore from './messages/en.json';
@@ -14,6 +15,7 @@ import enSecondFactor from './messages/en.second-factor.json';
 import enSso from './messages/en.sso.json';
 import enTeamAccess from './messages/en.team-access.json';
 import enTokens from './messages/en.tokens.json';
+import ruAnalytics from './messages/ru.analytics.json';
 import ruBusiness from './messages/ru.business.json';
 import ruCluster from './messages/ru.cluster.json';
 import ruCore from './messages/ru.json';
@@ -27,10 +29,10 @@ import ruSso from './messages/ru.sso.json';
 import ruTeamAccess from './messages/ru.team-access.json';
 import ruTokens from './messages/ru.tokens.json';
 
-const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive, ...enTapiTokens, ...enBusiness, ...enShares, ...enSso, ...enSecondFactor, ...enTeamAccess, ...enCluster };
+const en = { ...enCore, ...enErrors, ...enTokens, ...enMarkets, ...enLive, ...enTapiTokens, ...enBusiness, ...enShares, ...enSso, ...enSecondFactor, ...enTeamAccess, ...enCluster, ...enAnalytics };
 export type Messages = typeof en;
 
-export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive, ...ruTapiTokens, ...ruBusiness, ...ruShares, ...ruSso, ...ruSecondFactor, ...ruTeamAccess, ...ruCluster } as Messages };
+export const MESSAGES: Record<Locale, Messages> = { en, ru: { ...ruCore, ...ruErrors, ...ruTokens, ...ruMarkets, ...ruLive, ...ruTapiTokens, ...ruBusiness, ...ruShares, ...ruSso, ...ruSecondFactor, ...ruTeamAccess, ...ruCluster, ...ruAnalytics } as Messages };
 
 type Leaves<T, Prefix extends string> = { [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : Leaves<T[K], `${Prefix}${K}.`> }[keyof T & string];
 

@@ -13,6 +13,7 @@ import { UserMenu } from './user-menu';
 
 const SECTIONS = [
   { href: '/overview', key: 'overview', permission: 'overview.read' },
+  { href: '/analytics', key: 'analytics', permission: 'overview.read' },
   { href: '/operations', markets: 'operations', permission: 'overview.read' },
   { href: '/instruments', markets: 'instruments', permission: 'overview.read' },
   { href: '/sandbox', markets: 'sandbox', permission: 'overview.read' },

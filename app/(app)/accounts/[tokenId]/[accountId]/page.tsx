@@ -21,6 +21,7 @@ export default async function AccountPage({ params }: { params: Promise<{ tokenI
   const { tokenId, accountId } = parsed.data;
   const viewer = await pageViewer();
   const t = await getTranslations('accountPage');
+  const analytics = await getTranslations('analytics');
   const { data, failure } = await loadAccountPage(viewer, tokenId, accountId);
   return (
     <>
@@ -34,6 +35,9 @@ export default async function AccountPage({ params }: { params: Promise<{ tokenI
           </Link>
           <Link href={`/operations?token=${tokenId}&account=${accountId}`} className={buttonClasses('secondary', 'sm')}>
             {t('operations')}
+          </Link>
+          <Link href={`/analytics?accounts=${tokenId}:${accountId}`} className={buttonClasses('secondary', 'sm')}>
+            {analytics('accountLink')}
           </Link>
         </div>
       </PageHeader>

@@ -1,0 +1,285 @@
+// The Analytics page body: range and accounts, figures, the value chart, P&L per position, income and costs.
+import { useTranslations } from 'next-intl';
+import Link from 'next/link';
+import { Money, Percent, Quantity } from '@/app/_components/portfolio/format';
+import { FailureAlert } from '@/app/_components/portfolio/failure-alert';
+import { Alert } from '@/app/_components/ui/alert';
+import { buttonClasses } from '@/app/_components/ui/button';
+import { Card } from '@/app/_components/ui/card';
+import { ScrollRegion } from '@/app/_components/ui/scroll-region';
+import type { AnalyticsDto, AnalyticsQuery } from '@/lib/history';
+import { cn } from '@/lib/cn';
+import { ValueChart } from './value-chart';
+
+const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const;
+
+/** A fraction (0.0523) as a percent decimal string ("5.2300"), for <Percent>. */
+const percentOf = (fraction: number | null) => (fraction === null || !Number.isFinite(fraction) ? null : (fraction * 100).toFixed(4));
+
+function queryString(query: AnalyticsQuery, change: Partial<AnalyticsQuery>): string {
+  const merged = { ...query, ...change };
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(merged)) if (value) params.set(key, String(value));
+  return params.toString();
+}
+
+export function AnalyticsControls({ query, data }: { query: AnalyticsQuery; data: AnalyticsDto | null }) {
+  const t = useTranslations('analytics');
+  const active = data?.preset ?? (query.from || query.to ? null : (query.range ?? '1Y'));
+  return (
+    <Card className="space-y-4">
+      <nav aria-label={t('range.label')} className="flex flex-wrap gap-2">
+        {PRESETS.map((preset) => (
+          <Link key={preset} href={`/analytics?${queryString(query, { range: preset, from: undefined, to: undefined })}`} aria-current={active === preset ? 'page' : undefined} className={buttonClasses(active === preset ? 'primary' : 'secondary', 'sm')}>
+            {t(`range.${preset}`)}
+          </Link>
+        ))}
+      </nav>
+      <form method="get" action="/analytics" className="flex flex-wrap items-end gap-3" aria-label={t('range.custom')}>
+        {query.accounts && <input type="hidden" name="accounts" value={query.accounts} />}
+        <label className="text-sm text-slate-700">
+          {t('range.from')}
+          <input type="date" name="from" defaultValue={data?.range?.from ?? query.from ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+        </label>
+        <label className="text-sm text-slate-700">
+          {t('range.to')}
+          <input type="date" name="to" defaultValue={data?.range?.to ?? query.to ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
+        </label>
+        <button type="submit" className={buttonClasses('secondary', 'sm')}>
+          {t('range.apply')}
+        </button>
+      </form>
+      {data && data.accounts.length > 1 && (
+        <form method="get" action="/analytics">
+          <fieldset>
+            <legend className="text-sm font-medium text-slate-900">{t('accounts.label')}</legend>
+            {query.range && <input type="hidden" name="range" value={query.range} />}
+            {query.from && <input type="hidden" name="from" value={query.from} />}
+            {query.to && <input type="hidden" name="to" value={query.to} />}
+            <div className="mt-2 flex flex-wrap gap-x-4 gap-y-2">
+              {data.accounts.map((account) => (
+                <label key={`${account.tokenId}:${account.accountId}`} className="inline-flex items-center gap-2 text-sm text-slate-700">
+                  <input type="checkbox" name="account" value={`${account.tokenId}:${account.accountId}`} defaultChecked={account.selected} className="size-4" />
+                  {account.name}
+                </label>
+              ))}
+            </div>
+            <button type="submit" className={cn(buttonClasses('secondary', 'sm'), 'mt-3')}>
+              {t('accounts.apply')}
+            </button>
+          </fieldset>
+        </form>
+      )}
+    </Card>
+  );
+}
+
+function Figure({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-slate-600">{label}</dt>
+      <dd className="mt-1 text-lg font-semibold break-words text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export function AnalyticsView({ data, query }: { data: AnalyticsDto; query: AnalyticsQuery }) {
+  const t = useTranslations('analytics');
+  const f = data.figures;
+  return (
+    <div className="space-y-6">
+      {data.failures.map((failed) => (
+        <FailureAlert key={failed.accountId} failure={failed.failure} title={t('accountFailed', { name: failed.name })} compact />
+      ))}
+      {!f || data.series.length === 0 ? (
+        <Card>
+          <p className="text-sm text-slate-600">{data.accounts.length === 0 ? t('noAccounts') : t('empty')}</p>
+        </Card>
+      ) : (
+        <>
+          <Card aria-labelledby="figures-title">
+            <div className="flex flex-wrap items-baseline justify-between gap-2">
+              <h2 id="figures-title" className="text-base font-semibold text-slate-900">
+                {t('figures.title')}
+              </h2>
+              <p className="text-xs text-slate-600 tabular-nums">
+                {data.range!.from} — {data.range!.to}
+              </p>
+            </div>
+            <dl className="mt-4 grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-4" data-figures>
+              <Figure label={t('figures.endValue')}>
+                <Money amount={f.endValue} currency="RUB" />
+              </Figure>
+              <Figure label={t('figures.gain')}>
+                <Money amount={f.gain} currency="RUB" signed />
+              </Figure>
+              <Figure label={t('figures.netFlows')}>
+                <Money amount={f.netFlows} currency="RUB" />
+              </Figure>
+              <Figure label={t('figures.startValue')}>
+                <Money amount={f.startValue} currency="RUB" />
+              </Figure>
+              <Figure label={t('figures.twr')}>
+                {f.twr === null ? <span className="text-base font-normal text-slate-600">{t('figures.notMeasurable')}</span> : <Percent value={percentOf(f.twr)} signed />}
+              </Figure>
+              {f.twrAnnualised !== null && (
+                <Figure label={t('figures.twrAnnualised')}>
+                  <Percent value={percentOf(f.twrAnnualised)} signed />
+                </Figure>
+              )}
+              <Figure label={t('figures.xirr')}>
+                {f.xirr === null ? <span className="text-base font-normal text-slate-600">{t('figures.notMeasurable')}</span> : <Percent value={percentOf(f.xirr)} signed />}
+              </Figure>
+            </dl>
+            {f.incompleteDays > 0 && (
+              <Alert tone="warning" className="mt-4">
+                {t('figures.incomplete', { count: f.incompleteDays })}
+              </Alert>
+            )}
+            {data.unclassified > 0 && <p className="mt-3 text-xs text-slate-600">{t('figures.unclassified', { count: data.unclassified })}</p>}
+            <p className="mt-3 text-xs text-slate-600">{t('figures.method')}</p>
+          </Card>
+          <Card aria-labelledby="chart-title">
+            <div className="flex flex-wrap items-center justify-between gap-2">
+              <h2 id="chart-title" className="text-base font-semibold text-slate-900">
+                {t('chart.title')}
+              </h2>
+              <a href={`/api/analytics/csv?${queryString(query, {})}`} className={buttonClasses('ghost', 'sm')} download>
+                {t('csv')}
+              </a>
+            </div>
+            <ValueChart points={data.series} />
+          </Card>
+          <PositionsPnl data={data} />
+          <IncomeTable data={data} />
+          <CostsTable data={data} />
+        </>
+      )}
+    </div>
+  );
+}
+
+const th = 'py-2 pr-3 font-medium';
+const num = 'py-2 pr-3 text-right tabular-nums';
+
+function PositionsPnl({ data }: { data: AnalyticsDto }) {
+  const t = useTranslations('analytics.positions');
+  return (
+    <Card aria-labelledby="pnl-title">
+      <h2 id="pnl-title" className="text-base font-semibold text-slate-900">
+        {t('title')}
+      </h2>
+      {data.positions.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-600">{t('none')}</p>
+      ) : (
+        <ScrollRegion label={t('title')} className="mt-3">
+          <table className="w-full min-w-[48rem] text-left text-sm">
+            <thead className="text-slate-600">
+              <tr className="border-b border-slate-200">
+                <th scope="col" className={th}>{t('instrument')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('quantity')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('cost')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('value')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('unrealised')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('realised')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.positions.map((row) => (
+                <tr key={`${row.instrumentUid}:${row.currency}`} className="border-b border-slate-100" data-pnl-row={row.instrumentUid}>
+                  <th scope="row" className="py-2 pr-3 font-normal">
+                    <Link href={`/instruments/${row.instrumentUid}`} className="text-slate-900 underline-offset-2 hover:underline">
+                      {row.name}
+                    </Link>
+                    {row.ticker && <span className="ml-2 text-xs text-slate-600">{row.ticker}</span>}
+                  </th>
+                  <td className={num}><Quantity value={row.quantity} /></td>
+                  <td className={num}><Money amount={row.cost} currency={row.currency || null} /></td>
+                  <td className={num}><Money amount={row.value} currency={row.currency || null} /></td>
+                  <td className={num}><Money amount={row.unrealised} currency={row.currency || null} signed /></td>
+                  <td className={num}><Money amount={row.realisedInRange} currency={row.currency || null} signed /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
+    </Card>
+  );
+}
+
+function IncomeTable({ data }: { data: AnalyticsDto }) {
+  const t = useTranslations('analytics.income');
+  return (
+    <Card aria-labelledby="income-title">
+      <h2 id="income-title" className="text-base font-semibold text-slate-900">
+        {t('title')}
+      </h2>
+      {data.income.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-600">{t('none')}</p>
+      ) : (
+        <ScrollRegion label={t('title')} className="mt-3">
+          <table className="w-full min-w-[40rem] text-left text-sm">
+            <thead className="text-slate-600">
+              <tr className="border-b border-slate-200">
+                <th scope="col" className={th}>{t('month')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('dividends')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('coupons')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('tax')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('net')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('amortisation')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.income.map((row) => (
+                <tr key={`${row.month}:${row.currency}`} className="border-b border-slate-100">
+                  <th scope="row" className="py-2 pr-3 font-normal tabular-nums">{row.month}</th>
+                  <td className={num}><Money amount={row.dividends} currency={row.currency || null} /></td>
+                  <td className={num}><Money amount={row.coupons} currency={row.currency || null} /></td>
+                  <td className={num}><Money amount={row.tax} currency={row.currency || null} /></td>
+                  <td className={num}><Money amount={row.net} currency={row.currency || null} /></td>
+                  <td className={num}><Money amount={row.amortisation} currency={row.currency || null} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
+    </Card>
+  );
+}
+
+function CostsTable({ data }: { data: AnalyticsDto }) {
+  const t = useTranslations('analytics.costs');
+  return (
+    <Card aria-labelledby="costs-title">
+      <h2 id="costs-title" className="text-base font-semibold text-slate-900">
+        {t('title')}
+      </h2>
+      {data.costs.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-600">{t('none')}</p>
+      ) : (
+        <ScrollRegion label={t('title')} className="mt-3">
+          <table className="w-full min-w-[24rem] text-left text-sm">
+            <thead className="text-slate-600">
+              <tr className="border-b border-slate-200">
+                <th scope="col" className={th}>{t('month')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('fees')}</th>
+                <th scope="col" className={cn(th, 'text-right')}>{t('taxes')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.costs.map((row) => (
+                <tr key={`${row.month}:${row.currency}`} className="border-b border-slate-100">
+                  <th scope="row" className="py-2 pr-3 font-normal tabular-nums">{row.month}</th>
+                  <td className={num}><Money amount={row.fees} currency={row.currency || null} /></td>
+                  <td className={num}><Money amount={row.taxes} currency={row.currency || null} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollRegion>
+      )}
+    </Card>
+  );
+}
