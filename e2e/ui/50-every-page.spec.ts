@@ -17,7 +17,7 @@ function screenshotPath(locale: string, width: number, page: string): string {
   return path.join(SCREENSHOTS, `${locale}-${width}-${slug}.png`);
 }
 
-const FIXED_PAGES = ['/overview', '/operations', '/instruments?q=SBER', '/sandbox', '/tokens', '/streams', '/team', '/audit', '/business', '/shares', '/account'];
+const FIXED_PAGES = ['/overview', '/analytics?range=ALL', '/operations', '/instruments?q=SBER', '/sandbox', '/tokens', '/streams', '/team', '/audit', '/business', '/shares', '/account'];
 
 /** The first link on `path` whose address starts with `prefix` (an account, a token, an instrument…). */
 async function firstLink(page: Page, path: string, prefix: string): Promise<string | null> {

@@ -1,0 +1,42 @@
+// Analytics as an owner sees it: figures, the value chart, P&L, income and costs for the whole
+// history and for a month; a CSV of the daily series; a bad range is refused in words, not a 500.
+import { expect, test } from '@playwright/test';
+import { OWNER, signIn } from './support';
+
+test('the whole history and a month: figures, chart, P&L, income, costs and the CSV agree', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, OWNER.email, OWNER.password);
+  const response = await page.goto('/analytics?range=ALL');
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1, name: 'Analytics' })).toBeVisible();
+  await expect(page.locator('[data-figures]')).toBeVisible({ timeout: 120_000 });
+  await expect(page.locator('path[data-series="value"]')).toHaveAttribute('d', /^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){10,}/);
+  await expect(page.locator('[data-pnl-row]').first()).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Income by month' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Costs by month' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'All', exact: true })).toHaveAttribute('aria-current', 'page');
+
+  await page.getByRole('link', { name: '1M', exact: true }).click();
+  await expect(page).toHaveURL(/range=1M/);
+  await expect(page.getByRole('link', { name: '1M', exact: true })).toHaveAttribute('aria-current', 'page');
+
+  const csv = await page.request.get('/api/analytics/csv?range=1M');
+  expect(csv.status()).toBe(200);
+  const body = await csv.body();
+  // A byte order mark first, so spreadsheet programs read UTF-8.
+  expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const lines = body.subarray(3).toString('utf8').trim().split('\n');
+  expect(lines[0]).toBe('day,value_rub,flow_rub,net_contributions_rub,incomplete');
+  expect(lines.length).toBeGreaterThan(25);
+  for (const line of lines.slice(1)) expect(line).toMatch(/^\d{4}-\d{2}-\d{2},-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,(true|false)$/);
+});
+
+test('a malformed range is explained on the page and refused by the API with a field error', async ({ page }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  const response = await page.goto('/analytics?from=2024-02-30');
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('alert').or(page.locator('[role="status"]')).filter({ hasText: 'Not a calendar day' })).toBeVisible();
+  const api = await page.request.get('/api/analytics?from=2024-03-01&to=2024-02-01');
+  expect(api.status()).toBe(422);
+  expect(((await api.json()) as { error: { code: string } }).error.code).toBeTruthy();
+});
