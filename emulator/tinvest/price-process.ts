@@ -161,6 +161,12 @@ export class PriceProcess {
     return s ? this.priceAt(s, now) : 0n;
   }
 
+  /** Open of the minute containing `time`: the price its first trade is made at, in O(1) (scenario histories). */
+  minuteOpen(uid: string, time: number): bigint {
+    const s = this.series.get(uid);
+    return s ? this.priceAt(s, Math.floor(time / MINUTE) * MINUTE) : 0n;
+  }
+
   /** Close of the last completed UTC day before `now`'s day. */
   closePrice(uid: string, now: number): { price: bigint; time: number } {
     const today = Math.floor(now / DAY) * DAY;
