@@ -34,6 +34,27 @@ export interface Bar {
   lastTradeTime: number;
 }
 
+interface MinuteSummary {
+  hi: number;
+  lo: number;
+  count: number;
+  volume: number;
+  buyTrades: number;
+  buy: number;
+  lastTime: number;
+}
+
+/** `total` split into `parts` positive integers, skewed like real trade sizes (a few large, many small). */
+function split(total: number, parts: number, next: () => number): number[] {
+  if (parts <= 0) return [];
+  const weights = Array.from({ length: parts }, () => next() ** 3 + 0.01);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const spare = total - parts;
+  const out = weights.map((w) => 1 + Math.floor((spare * w) / sum));
+  out[0] = (out[0] ?? 1) + total - out.reduce((a, b) => a + b, 0);
+  return out;
+}
+
 interface Series {
   key: number;
   start: number;
@@ -87,32 +108,55 @@ export class PriceProcess {
     return this.rawMinute(s, minuteStart).map((t) => ({ time: t.time, price: BigInt(t.ticks) * s.stepNanos, quantity: BigInt(t.quantity), direction: t.buy ? 'buy' : 'sell' }));
   }
 
-  /** The minute's trades in integer ticks (numbers keep history aggregation fast; bigint only at the edge). */
-  private rawMinute(s: Series, minuteStart: number): Array<{ time: number; ticks: number; quantity: number; buy: boolean }> {
-    const m = minuteStart / MINUTE;
-    const open = this.ticksAt(s, minuteStart);
-    const close = this.ticksAt(s, minuteStart + MINUTE);
-    const next = createRng(hash32(s.key, m));
+  /**
+   * What a day bar needs from a minute, from seven draws and no tick-level work: range, volume, buy volume and the
+   * last trade's time. `rawMinute` continues the same draws and builds trades that add up to exactly this.
+   */
+  private minuteSummary(s: Series, minuteStart: number, open: number, close: number): MinuteSummary & { next: () => number } {
+    const next = createRng(hash32(s.key, minuteStart / MINUTE));
     const jitter = Math.max(1, Math.round(((s.start * s.volatility * Math.sqrt(MINUTE / YEAR)) / s.step) * 0.6));
     const hi = Math.max(open, close) + Math.round(next() * jitter);
     const lo = Math.max(1, Math.min(open, close) - Math.floor(next() * jitter));
     const count = 16 + Math.floor(next() * 30);
-    const seconds = new Set<number>();
-    for (let i = 0; seconds.size < count - 2 && i < 200; i++) seconds.add(1 + Math.floor(next() * 58));
-    const offsets = [0, ...[...seconds].sort((a, b) => a - b), 59];
-    const inner = offsets.length - 2;
+    const baseLots = Math.max(1, Math.round(200 / Math.max(1, Math.log10(s.start + 1) * 3)));
+    const volume = count + Math.floor(next() * 2.5 * baseLots * count);
+    const buyTrades = 1 + Math.floor(next() * (count - 1));
+    const buy = buyTrades + Math.floor(next() * (volume - count + 1));
+    const lastTime = minuteStart + 59_000 + Math.floor(next() * 999);
+    return { hi, lo, count, volume, buyTrades, buy, lastTime, next };
+  }
+
+  /** The minute's trades in integer ticks (numbers keep history aggregation fast; bigint only at the edge). */
+  private rawMinute(s: Series, minuteStart: number): Array<{ time: number; ticks: number; quantity: number; buy: boolean }> {
+    const open = this.ticksAt(s, minuteStart);
+    const close = this.ticksAt(s, minuteStart + MINUTE);
+    const { hi, lo, count, volume, buyTrades, buy, lastTime, next } = this.minuteSummary(s, minuteStart, open, close);
+    // count − 2 distinct inner seconds (partial Fisher–Yates, so the count is exact), then 0 and 59 around them.
+    const pool = Array.from({ length: 58 }, (_, i) => i + 1);
+    for (let i = 0; i < count - 2; i++) {
+      const j = i + Math.floor(next() * (pool.length - i));
+      [pool[i], pool[j]] = [pool[j] ?? 0, pool[i] ?? 0];
+    }
+    const offsets = [0, ...pool.slice(0, count - 2).sort((a, b) => a - b), 59];
+    const inner = count - 2;
     const highAt = 1 + Math.floor(next() * inner);
     const lowAt = 1 + ((highAt + Math.floor(next() * (inner - 1))) % inner);
-    const baseLots = Math.max(1, Math.round(200 / Math.max(1, Math.log10(s.start + 1) * 3)));
+    // Which trades are buys: buyTrades of them, chosen the same way.
+    const order = Array.from({ length: count }, (_, i) => i);
+    for (let i = 0; i < buyTrades; i++) {
+      const j = i + Math.floor(next() * (count - i));
+      [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
+    }
+    const isBuy = new Array<boolean>(count).fill(false);
+    for (let i = 0; i < buyTrades; i++) isBuy[order[i] ?? 0] = true;
+    const buyQty = split(buy, buyTrades, next);
+    const sellQty = split(volume - buy, count - buyTrades, next);
     const out: Array<{ time: number; ticks: number; quantity: number; buy: boolean }> = [];
-    let previous = open;
-    for (let i = 0; i < offsets.length; i++) {
-      const r = next();
-      const ticks = i === 0 ? open : i === offsets.length - 1 ? close : i === highAt ? hi : i === lowAt ? lo : lo + Math.floor(r * (hi - lo + 1));
-      const q = next();
-      const coin = next();
-      out.push({ time: minuteStart + (offsets[i] ?? 0) * 1000 + Math.floor(next() * 999), ticks, quantity: 1 + Math.floor(q ** 3 * baseLots * 5), buy: ticks > previous || (ticks === previous && coin < 0.5) });
-      previous = ticks;
+    for (let i = 0; i < count; i++) {
+      const ticks = i === 0 ? open : i === count - 1 ? close : i === highAt ? hi : i === lowAt ? lo : lo + Math.floor(next() * (hi - lo + 1));
+      const time = i === count - 1 ? lastTime : minuteStart + (offsets[i] ?? 0) * 1000 + Math.floor(next() * 999);
+      const b = isBuy[i] ?? false;
+      out.push({ time, ticks, quantity: (b ? buyQty : sellQty).pop() ?? 1, buy: b });
     }
     return out;
   }
@@ -201,18 +245,22 @@ export class PriceProcess {
     const s = this.series.get(uid);
     let bar: Bar | null = null;
     if (s) {
+      // Minute summaries only: a day is 1,440 of them, so years of day candles stay cheap.
       let open = -1, high = 0, low = Infinity, close = 0, volume = 0, buy = 0, last = 0;
+      let from = this.ticksAt(s, dayStart);
       for (let m = dayStart; m < dayStart + DAY; m += MINUTE) {
-        if (!this.isTradingMinute(m)) continue;
-        for (const t of this.rawMinute(s, m)) {
-          if (open < 0) open = t.ticks;
-          if (t.ticks > high) high = t.ticks;
-          if (t.ticks < low) low = t.ticks;
-          close = t.ticks;
-          volume += t.quantity;
-          if (t.buy) buy += t.quantity;
-          last = t.time;
+        const to = this.ticksAt(s, m + MINUTE);
+        if (this.isTradingMinute(m)) {
+          const minute = this.minuteSummary(s, m, from, to);
+          if (open < 0) open = from;
+          if (minute.hi > high) high = minute.hi;
+          if (minute.lo < low) low = minute.lo;
+          close = to;
+          volume += minute.volume;
+          buy += minute.buy;
+          last = minute.lastTime;
         }
+        from = to;
       }
       if (open >= 0) {
         const p = (ticks: number) => BigInt(ticks) * s.stepNanos;
