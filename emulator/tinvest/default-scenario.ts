@@ -105,6 +105,8 @@ interface HistoryPlan {
   withdrawals: boolean;
   /** Premium tariff: a monthly service fee. */
   serviceFee?: bigint;
+  /** Tickers bought on the first weekday and never sold below that: pages and e2e specs can count on them. */
+  core?: string[];
 }
 
 interface History {
@@ -164,6 +166,7 @@ function history(plan: HistoryPlan, insts: Inst[], prices: PriceProcess, to: num
   }
   const fxInstruments = plan.fx.map((c) => insts.find((i) => i.kind === 'currency' && i.ticker.startsWith(c))).filter((i): i is Inst => i !== undefined);
   const tradable = insts.filter((i) => i.kind === 'share' || i.kind === 'bond' || i.kind === 'etf');
+  const core = new Map<string, bigint>();
   const maturities = new Map(insts.map((i) => [i.uid, i.bond ? Date.parse(i.bond.maturityDate) : Infinity]));
   const maturityOf = (i: Inst) => maturities.get(i.uid) ?? Infinity;
   const firstDay = Math.floor(plan.opened / DAY) * DAY;
@@ -223,15 +226,21 @@ function history(plan: HistoryPlan, insts: Inst[], prices: PriceProcess, to: num
       const fx = fxInstruments[Math.floor(next() * fxInstruments.length)];
       if (fx) trade(t, fx, false, BigInt(fx.lot * (1 + Math.floor(next() * 3))), 8, FX_FEE);
     }
-    if (weekday && next() < plan.tradeChance) {
+    if (weekday && core.size < (plan.core?.length ?? 0)) {
+      for (const ticker of plan.core ?? []) {
+        const inst = tradable.find((i) => i.ticker === ticker);
+        const units = BigInt((inst?.lot ?? 1) * 5);
+        if (inst && !core.has(inst.uid) && trade(t, inst, false, units, 10, TRADE_FEE)) core.set(inst.uid, units);
+      }
+    } else if (weekday && next() < plan.tradeChance) {
       const inst = tradable[Math.floor(next() * tradable.length)];
       if (inst && t < maturityOf(inst) - 30 * DAY) {
-        const position = held.get(inst.uid);
-        const sell = position !== undefined && next() < 0.3;
+        const sellable = (held.get(inst.uid)?.qty ?? 0n) - (core.get(inst.uid) ?? 0n);
+        const sell = sellable > 0n && next() < 0.3;
         const lots = BigInt(1 + Math.floor(next() * (inst.kind === 'bond' ? 10 : 5)));
         const lot = BigInt(inst.lot);
-        const half = position ? (position.qty / lot / 2n) * lot : 0n;
-        const units = sell && position ? (half > 0n && next() < 0.5 ? half : position.qty) : lots * lot;
+        const half = (sellable / lot / 2n) * lot;
+        const units = sell ? (half > 0n && next() < 0.5 ? half : sellable) : lots * lot;
         trade(t, inst, sell, units, 10 + Math.floor(next() * 6), TRADE_FEE);
       }
     }
@@ -284,7 +293,7 @@ export function buildDefaultScenario(now: Date = new Date()): Scenario {
   const priceAnchor = '2024-01-01T00:00:00.000Z';
   const prices = new PriceProcess(SEED, Date.parse(priceAnchor), insts.map((i) => ({ uid: i.uid, startNanos: parseNanos(i.price.start), stepNanos: parseNanos(i.minPriceIncrement), volatility: i.price.volatility })), () => true);
   const opened = { broker: '2021-03-15T09:12:00Z', iis: '2022-01-20T07:45:00Z', other: '2020-11-02T08:00:00Z' };
-  const broker = history({ accountId: DEMO_ACCOUNTS.broker, seed: SEED + 1, opened: Date.parse(opened.broker), tradeChance: 0.6, deposit: [30_000, 150_000], fx: ['USD'], withdrawals: true }, insts, prices, today);
+  const broker = history({ accountId: DEMO_ACCOUNTS.broker, seed: SEED + 1, opened: Date.parse(opened.broker), tradeChance: 0.6, deposit: [30_000, 150_000], fx: ['USD'], withdrawals: true, core: ['SBER', 'SU26238RMFS4'] }, insts, prices, today);
   const iis = history({ accountId: DEMO_ACCOUNTS.iis, seed: SEED + 2, opened: Date.parse(opened.iis), tradeChance: 0.4, deposit: [20_000, 80_000], fx: ['CNY'], withdrawals: false }, insts, prices, today);
   const other = history({ accountId: DEMO_ACCOUNTS.other, seed: SEED + 3, opened: Date.parse(opened.other), tradeChance: 0.45, deposit: [50_000, 250_000], fx: ['USD', 'CNY'], withdrawals: true, serviceFee: 390n * NANO }, insts, prices, today);
   const iso = (t: number) => new Date(t).toISOString();

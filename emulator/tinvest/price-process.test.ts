@@ -31,6 +31,21 @@ describe('PriceProcess day candles', () => {
     }
   });
 
+  it('builds shorter and unfinished candles from the same trades', () => {
+    const prices = new PriceProcess(7, Date.UTC(2024, 0, 1), instruments, () => true);
+    const start = Date.UTC(2025, 2, 4, 10, 0, 30_000 / 1000);
+    const end = Date.UTC(2025, 2, 4, 11);
+    const now = Date.UTC(2025, 2, 4, 10, 59, 30);
+    const trades = prices.tradesBetween('share', start - 1, now).filter((t) => t.time >= start && t.time <= now);
+    const bar = prices.bar('share', start, end, now);
+    expect(bar?.open).toBe(trades[0]?.price);
+    expect(bar?.close).toBe(trades.at(-1)?.price);
+    expect(bar?.volume).toBe(trades.reduce((a, t) => a + t.quantity, 0n));
+    expect(bar?.volumeBuy).toBe(trades.filter((t) => t.direction === 'buy').reduce((a, t) => a + t.quantity, 0n));
+    expect(bar?.high).toBe(trades.reduce((a, t) => (t.price > a ? t.price : a), 0n));
+    expect(bar?.lastTradeTime).toBe(trades.at(-1)?.time);
+  });
+
   it('answers years of day candles quickly', () => {
     const prices = new PriceProcess(7, Date.UTC(2024, 0, 1), instruments, () => true);
     const started = performance.now();

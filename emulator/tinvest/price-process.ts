@@ -34,6 +34,10 @@ export interface Bar {
   lastTradeTime: number;
 }
 
+/** Scratch space for one minute's shuffles (rawMinute never re-enters itself). */
+const SECONDS = new Int32Array(58);
+const TRADES = new Int32Array(64);
+
 interface MinuteSummary {
   hi: number;
   lo: number;
@@ -132,30 +136,37 @@ export class PriceProcess {
     const close = this.ticksAt(s, minuteStart + MINUTE);
     const { hi, lo, count, volume, buyTrades, buy, lastTime, next } = this.minuteSummary(s, minuteStart, open, close);
     // count − 2 distinct inner seconds (partial Fisher–Yates, so the count is exact), then 0 and 59 around them.
-    const pool = Array.from({ length: 58 }, (_, i) => i + 1);
+    const pool = SECONDS;
+    for (let i = 0; i < 58; i++) pool[i] = i + 1;
     for (let i = 0; i < count - 2; i++) {
-      const j = i + Math.floor(next() * (pool.length - i));
-      [pool[i], pool[j]] = [pool[j] ?? 0, pool[i] ?? 0];
+      const j = i + Math.floor(next() * (58 - i));
+      const swap = pool[i] ?? 0;
+      pool[i] = pool[j] ?? 0;
+      pool[j] = swap;
     }
-    const offsets = [0, ...pool.slice(0, count - 2).sort((a, b) => a - b), 59];
     const inner = count - 2;
+    const offsets = pool.slice(0, inner).sort();
     const highAt = 1 + Math.floor(next() * inner);
     const lowAt = 1 + ((highAt + Math.floor(next() * (inner - 1))) % inner);
     // Which trades are buys: buyTrades of them, chosen the same way.
-    const order = Array.from({ length: count }, (_, i) => i);
+    const order = TRADES;
+    for (let i = 0; i < count; i++) order[i] = i;
     for (let i = 0; i < buyTrades; i++) {
       const j = i + Math.floor(next() * (count - i));
-      [order[i], order[j]] = [order[j] ?? 0, order[i] ?? 0];
+      const swap = order[i] ?? 0;
+      order[i] = order[j] ?? 0;
+      order[j] = swap;
     }
-    const isBuy = new Array<boolean>(count).fill(false);
-    for (let i = 0; i < buyTrades; i++) isBuy[order[i] ?? 0] = true;
+    const isBuy = new Uint8Array(count);
+    for (let i = 0; i < buyTrades; i++) isBuy[order[i] ?? 0] = 1;
     const buyQty = split(buy, buyTrades, next);
     const sellQty = split(volume - buy, count - buyTrades, next);
     const out: Array<{ time: number; ticks: number; quantity: number; buy: boolean }> = [];
     for (let i = 0; i < count; i++) {
       const ticks = i === 0 ? open : i === count - 1 ? close : i === highAt ? hi : i === lowAt ? lo : lo + Math.floor(next() * (hi - lo + 1));
-      const time = i === count - 1 ? lastTime : minuteStart + (offsets[i] ?? 0) * 1000 + Math.floor(next() * 999);
-      const b = isBuy[i] ?? false;
+      const second = i === 0 ? 0 : (offsets[i - 1] ?? 0);
+      const time = i === count - 1 ? lastTime : minuteStart + second * 1000 + Math.floor(next() * 999);
+      const b = isBuy[i] === 1;
       out.push({ time, ticks, quantity: (b ? buyQty : sellQty).pop() ?? 1, buy: b });
     }
     return out;
@@ -186,15 +197,39 @@ export class PriceProcess {
     const limit = Math.min(end, now + 1);
     if (end - start > DAY && start % DAY === 0) return this.composeDays(uid, start, end, now);
     if (end - start === DAY && end <= now) return this.completedDay(uid, start);
-    let bar: Bar | null = null;
+    const s = this.series.get(uid);
+    if (!s) return null;
+    let open = -1, high = 0, low = Infinity, close = 0, volume = 0, buy = 0, last = 0;
     for (let m = Math.floor(start / MINUTE) * MINUTE; m < limit; m += MINUTE) {
       if (!this.isTradingMinute(m)) continue;
-      for (const t of this.minuteTrades(uid, m)) {
+      if (m >= start && m + MINUTE <= limit) {
+        // A whole minute inside the window: its summary is exact, no trades needed.
+        const from = this.ticksAt(s, m);
+        const to = this.ticksAt(s, m + MINUTE);
+        const minute = this.minuteSummary(s, m, from, to);
+        if (open < 0) open = from;
+        if (minute.hi > high) high = minute.hi;
+        if (minute.lo < low) low = minute.lo;
+        close = to;
+        volume += minute.volume;
+        buy += minute.buy;
+        last = minute.lastTime;
+        continue;
+      }
+      for (const t of this.rawMinute(s, m)) {
         if (t.time < start || t.time >= limit) continue;
-        bar = addTick(bar, t, start, end);
+        if (open < 0) open = t.ticks;
+        if (t.ticks > high) high = t.ticks;
+        if (t.ticks < low) low = t.ticks;
+        close = t.ticks;
+        volume += t.quantity;
+        if (t.buy) buy += t.quantity;
+        last = t.time;
       }
     }
-    return bar;
+    if (open < 0) return null;
+    const p = (ticks: number) => BigInt(ticks) * s.stepNanos;
+    return { start, end, open: p(open), high: p(high), low: p(low), close: p(close), volume: BigInt(volume), volumeBuy: BigInt(buy), volumeSell: BigInt(volume - buy), lastTradeTime: last };
   }
 
   /** The price every dependent view starts from: last trade, or the anchor price before any trade. */
@@ -323,23 +358,6 @@ function mergeBars(sum: Bar | null, part: Bar, start: number, end: number): Bar 
     volumeBuy: sum.volumeBuy + part.volumeBuy,
     volumeSell: sum.volumeSell + part.volumeSell,
     lastTradeTime: part.lastTradeTime,
-  };
-}
-
-function addTick(bar: Bar | null, t: Tick, start: number, end: number): Bar {
-  const buy = t.direction === 'buy' ? t.quantity : 0n;
-  if (!bar) {
-    return { start, end, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity, volumeBuy: buy, volumeSell: t.quantity - buy, lastTradeTime: t.time };
-  }
-  return {
-    ...bar,
-    high: t.price > bar.high ? t.price : bar.high,
-    low: t.price < bar.low ? t.price : bar.low,
-    close: t.price,
-    volume: bar.volume + t.quantity,
-    volumeBuy: bar.volumeBuy + buy,
-    volumeSell: bar.volumeSell + t.quantity - buy,
-    lastTradeTime: t.time,
   };
 }
 
