@@ -78,6 +78,7 @@ describe('default scenario history', () => {
     for (const op of fx) expect(all.some((c) => c.parentOperationId === op.id && c.type === 'broker_fee')).toBe(true);
     // A redeemed bond is repaid at nominal and is no longer held.
     for (const op of all.filter((o) => o.type === 'bond_repayment_full')) expect(parseNanos(op.payment)).toBe(1000n * NANO * BigInt(op.quantity));
+    expect(withHistory.find((a) => a.id === DEMO_ACCOUNTS.broker)!.operations.some((o) => o.type === 'bond_repayment_full')).toBe(true);
     // IIS money never leaves the account.
     expect(withHistory.find((a) => a.id === DEMO_ACCOUNTS.iis)!.operations.some((o) => o.type === 'output')).toBe(false);
   });

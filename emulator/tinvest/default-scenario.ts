@@ -105,7 +105,7 @@ interface HistoryPlan {
   withdrawals: boolean;
   /** Premium tariff: a monthly service fee. */
   serviceFee?: bigint;
-  /** Tickers bought on the first weekday and never sold below that: pages and e2e specs can count on them. */
+  /** Tickers bought on the first weekday and never sold below that (pages and e2e specs count on them); a matured bond is redeemed. */
   core?: string[];
 }
 
@@ -293,7 +293,7 @@ export function buildDefaultScenario(now: Date = new Date()): Scenario {
   const priceAnchor = '2024-01-01T00:00:00.000Z';
   const prices = new PriceProcess(SEED, Date.parse(priceAnchor), insts.map((i) => ({ uid: i.uid, startNanos: parseNanos(i.price.start), stepNanos: parseNanos(i.minPriceIncrement), volatility: i.price.volatility })), () => true);
   const opened = { broker: '2021-03-15T09:12:00Z', iis: '2022-01-20T07:45:00Z', other: '2020-11-02T08:00:00Z' };
-  const broker = history({ accountId: DEMO_ACCOUNTS.broker, seed: SEED + 1, opened: Date.parse(opened.broker), tradeChance: 0.6, deposit: [30_000, 150_000], fx: ['USD'], withdrawals: true, core: ['SBER', 'SU26238RMFS4'] }, insts, prices, today);
+  const broker = history({ accountId: DEMO_ACCOUNTS.broker, seed: SEED + 1, opened: Date.parse(opened.broker), tradeChance: 0.6, deposit: [30_000, 150_000], fx: ['USD'], withdrawals: true, core: ['SBER', 'SU26238RMFS4', 'SU26209RMFS5'] }, insts, prices, today);
   const iis = history({ accountId: DEMO_ACCOUNTS.iis, seed: SEED + 2, opened: Date.parse(opened.iis), tradeChance: 0.4, deposit: [20_000, 80_000], fx: ['CNY'], withdrawals: false }, insts, prices, today);
   const other = history({ accountId: DEMO_ACCOUNTS.other, seed: SEED + 3, opened: Date.parse(opened.other), tradeChance: 0.45, deposit: [50_000, 250_000], fx: ['USD', 'CNY'], withdrawals: true, serviceFee: 390n * NANO }, insts, prices, today);
   const iso = (t: number) => new Date(t).toISOString();
