@@ -8,6 +8,7 @@ import {
   EtfSchema,
   FutureSchema,
   InstrumentSchema,
+  IndicativeResponseSchema,
   InstrumentShortSchema,
   RiskLevel,
   ShareSchema,
@@ -16,6 +17,7 @@ import {
   type Currency,
   type Etf,
   type Future,
+  type IndicativeResponse,
   type Instrument,
   type InstrumentShort,
   type Share,
@@ -24,7 +26,7 @@ import type { EmulatorContext } from './context';
 import { money, parseNanos, quotation } from './money';
 import type { ScenarioInstrument } from './scenario';
 
-const KINDS = { share: InstrumentType.SHARE, bond: InstrumentType.BOND, etf: InstrumentType.ETF, currency: InstrumentType.CURRENCY, futures: InstrumentType.FUTURES } as const;
+const KINDS = { share: InstrumentType.SHARE, bond: InstrumentType.BOND, etf: InstrumentType.ETF, currency: InstrumentType.CURRENCY, futures: InstrumentType.FUTURES, index: InstrumentType.INDEX } as const;
 
 /** The API's instrument_type string. */
 export function instrumentTypeName(inst: ScenarioInstrument): string {
@@ -161,5 +163,21 @@ export function toInstrumentShort(ctx: EmulatorContext, inst: ScenarioInstrument
     forQualInvestorFlag: inst.forQualInvestor,
     weekendFlag: c.weekendFlag,
     lot: inst.lot,
+  });
+}
+
+/** An index (IMOEX) as InstrumentsService/Indicatives lists it: never buyable or sellable. */
+export function toIndicative(inst: ScenarioInstrument): IndicativeResponse {
+  return create(IndicativeResponseSchema, {
+    figi: inst.figi,
+    ticker: inst.ticker,
+    classCode: inst.classCode,
+    currency: inst.currency.toLowerCase(),
+    instrumentKind: instrumentKind(inst),
+    name: inst.name,
+    exchange: 'MOEX_INDEX',
+    uid: inst.uid,
+    buyAvailableFlag: false,
+    sellAvailableFlag: false,
   });
 }

@@ -5,7 +5,7 @@ import { InstrumentIdType, InstrumentsService, type InstrumentRequest, type Inst
 import type { EmulatorContext } from './context';
 import { status } from '@grpc/grpc-js';
 import { invalidArgument, TinvestError, tinvestError } from './errors';
-import { instrumentKind, toBond, toCurrency, toEtf, toFuture, toInstrument, toInstrumentShort, toShare } from './instrument-messages';
+import { instrumentKind, toBond, toCurrency, toEtf, toFuture, toIndicative, toInstrument, toInstrumentShort, toShare } from './instrument-messages';
 import { unary, type Handler } from './rpc';
 import type { ScenarioInstrument } from './scenario';
 
@@ -84,6 +84,7 @@ export function instrumentsHandlers(ctx: EmulatorContext): Handler[] {
     unary(InstrumentsService, m.etfs, (req) => ({ instruments: list(ctx, req, 'etf').map((i) => toEtf(ctx, i)) })),
     unary(InstrumentsService, m.currencies, (req) => ({ instruments: list(ctx, req, 'currency').map((i) => toCurrency(ctx, i)) })),
     unary(InstrumentsService, m.futures, (req) => ({ instruments: list(ctx, req, 'futures').map((i) => toFuture(ctx, i)) })),
+    unary(InstrumentsService, m.indicatives, () => ({ instruments: ctx.state.instruments.filter((i) => i.kind === 'index').map(toIndicative) })),
     unary(InstrumentsService, m.findInstrument, (req) => {
       const query = req.query.trim().toLowerCase();
       if (!query) throw tinvestError('30087');

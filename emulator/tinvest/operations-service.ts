@@ -36,6 +36,8 @@ const TYPES: Record<OperationKind, [OperationType, string]> = {
   dividend_tax: [OperationType.DIVIDEND_TAX, 'Удержание налога по дивидендам'],
   bond_tax: [OperationType.BOND_TAX, 'Удержание налога по купонам'],
   service_fee: [OperationType.SERVICE_FEE, 'Удержание комиссии за обслуживание брокерского счёта'],
+  bond_repayment: [OperationType.BOND_REPAYMENT, 'Частичное погашение облигаций'],
+  bond_repayment_full: [OperationType.BOND_REPAYMENT_FULL, 'Погашение облигации'],
 };
 const STATES = { executed: OperationState.EXECUTED, canceled: OperationState.CANCELED, progress: OperationState.PROGRESS } as const;
 const COMMISSIONS = new Set<OperationKind>(['broker_fee', 'service_fee']);

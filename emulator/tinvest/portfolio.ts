@@ -42,7 +42,7 @@ const CURRENCY_REQUEST: Record<number, string> = { [PortfolioRequest_CurrencyReq
 /** GetPortfolio: per-unit prices, totals per class, expected and daily yield; virtual positions are empty. */
 export function buildPortfolio(ctx: EmulatorContext, account: AccountState, currencyRequest?: PortfolioRequest_CurrencyRequest): PortfolioResponse {
   const now = ctx.now();
-  const totals = { share: 0n, bond: 0n, etf: 0n, currency: 0n, futures: 0n };
+  const totals = { share: 0n, bond: 0n, etf: 0n, currency: 0n, futures: 0n, index: 0n };
   let yieldSum = 0n;
   let costSum = 0n;
   let dailySum = 0n;

@@ -4,8 +4,6 @@ import { createRng, hash32, stringKey, unit } from './rng';
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
-/** Days this recent are aggregated from every simulated trade; older ones take the fast path (historicDay). */
-const EXACT_DAYS = 7;
 /** Noise scales from 5 minutes to ~3 years; amplitude grows like √scale, like a random walk. */
 const SCALES = [5, 30, 120, 480, 1440, 5760, 23040, 92160, 368640, 1474560].map((m) => m * MINUTE);
 
@@ -34,6 +32,31 @@ export interface Bar {
   volumeBuy: bigint;
   volumeSell: bigint;
   lastTradeTime: number;
+}
+
+/** Scratch space for one minute's shuffles (rawMinute never re-enters itself). */
+const SECONDS = new Int32Array(58);
+const TRADES = new Int32Array(64);
+
+interface MinuteSummary {
+  hi: number;
+  lo: number;
+  count: number;
+  volume: number;
+  buyTrades: number;
+  buy: number;
+  lastTime: number;
+}
+
+/** `total` split into `parts` positive integers, skewed like real trade sizes (a few large, many small). */
+function split(total: number, parts: number, next: () => number): number[] {
+  if (parts <= 0) return [];
+  const weights = Array.from({ length: parts }, () => next() ** 3 + 0.01);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const spare = total - parts;
+  const out = weights.map((w) => 1 + Math.floor((spare * w) / sum));
+  out[0] = (out[0] ?? 1) + total - out.reduce((a, b) => a + b, 0);
+  return out;
 }
 
 interface Series {
@@ -89,32 +112,62 @@ export class PriceProcess {
     return this.rawMinute(s, minuteStart).map((t) => ({ time: t.time, price: BigInt(t.ticks) * s.stepNanos, quantity: BigInt(t.quantity), direction: t.buy ? 'buy' : 'sell' }));
   }
 
-  /** The minute's trades in integer ticks (numbers keep history aggregation fast; bigint only at the edge). */
-  private rawMinute(s: Series, minuteStart: number): Array<{ time: number; ticks: number; quantity: number; buy: boolean }> {
-    const m = minuteStart / MINUTE;
-    const open = this.ticksAt(s, minuteStart);
-    const close = this.ticksAt(s, minuteStart + MINUTE);
-    const next = createRng(hash32(s.key, m));
+  /**
+   * What a day bar needs from a minute, from seven draws and no tick-level work: range, volume, buy volume and the
+   * last trade's time. `rawMinute` continues the same draws and builds trades that add up to exactly this.
+   */
+  private minuteSummary(s: Series, minuteStart: number, open: number, close: number): MinuteSummary & { next: () => number } {
+    const next = createRng(hash32(s.key, minuteStart / MINUTE));
     const jitter = Math.max(1, Math.round(((s.start * s.volatility * Math.sqrt(MINUTE / YEAR)) / s.step) * 0.6));
     const hi = Math.max(open, close) + Math.round(next() * jitter);
     const lo = Math.max(1, Math.min(open, close) - Math.floor(next() * jitter));
     const count = 16 + Math.floor(next() * 30);
-    const seconds = new Set<number>();
-    for (let i = 0; seconds.size < count - 2 && i < 200; i++) seconds.add(1 + Math.floor(next() * 58));
-    const offsets = [0, ...[...seconds].sort((a, b) => a - b), 59];
-    const inner = offsets.length - 2;
+    const baseLots = Math.max(1, Math.round(200 / Math.max(1, Math.log10(s.start + 1) * 3)));
+    const volume = count + Math.floor(next() * 2.5 * baseLots * count);
+    const buyTrades = 1 + Math.floor(next() * (count - 1));
+    const buy = buyTrades + Math.floor(next() * (volume - count + 1));
+    const lastTime = minuteStart + 59_000 + Math.floor(next() * 999);
+    return { hi, lo, count, volume, buyTrades, buy, lastTime, next };
+  }
+
+  /** The minute's trades in integer ticks (numbers keep history aggregation fast; bigint only at the edge). */
+  private rawMinute(s: Series, minuteStart: number): Array<{ time: number; ticks: number; quantity: number; buy: boolean }> {
+    const open = this.ticksAt(s, minuteStart);
+    const close = this.ticksAt(s, minuteStart + MINUTE);
+    const { hi, lo, count, volume, buyTrades, buy, lastTime, next } = this.minuteSummary(s, minuteStart, open, close);
+    // count − 2 distinct inner seconds (partial Fisher–Yates, so the count is exact), then 0 and 59 around them.
+    const pool = SECONDS;
+    for (let i = 0; i < 58; i++) pool[i] = i + 1;
+    for (let i = 0; i < count - 2; i++) {
+      const j = i + Math.floor(next() * (58 - i));
+      const swap = pool[i] ?? 0;
+      pool[i] = pool[j] ?? 0;
+      pool[j] = swap;
+    }
+    const inner = count - 2;
+    const offsets = pool.slice(0, inner).sort();
     const highAt = 1 + Math.floor(next() * inner);
     const lowAt = 1 + ((highAt + Math.floor(next() * (inner - 1))) % inner);
-    const baseLots = Math.max(1, Math.round(200 / Math.max(1, Math.log10(s.start + 1) * 3)));
+    // Which trades are buys: buyTrades of them, chosen the same way.
+    const order = TRADES;
+    for (let i = 0; i < count; i++) order[i] = i;
+    for (let i = 0; i < buyTrades; i++) {
+      const j = i + Math.floor(next() * (count - i));
+      const swap = order[i] ?? 0;
+      order[i] = order[j] ?? 0;
+      order[j] = swap;
+    }
+    const isBuy = new Uint8Array(count);
+    for (let i = 0; i < buyTrades; i++) isBuy[order[i] ?? 0] = 1;
+    const buyQty = split(buy, buyTrades, next);
+    const sellQty = split(volume - buy, count - buyTrades, next);
     const out: Array<{ time: number; ticks: number; quantity: number; buy: boolean }> = [];
-    let previous = open;
-    for (let i = 0; i < offsets.length; i++) {
-      const r = next();
-      const ticks = i === 0 ? open : i === offsets.length - 1 ? close : i === highAt ? hi : i === lowAt ? lo : lo + Math.floor(r * (hi - lo + 1));
-      const q = next();
-      const coin = next();
-      out.push({ time: minuteStart + (offsets[i] ?? 0) * 1000 + Math.floor(next() * 999), ticks, quantity: 1 + Math.floor(q ** 3 * baseLots * 5), buy: ticks > previous || (ticks === previous && coin < 0.5) });
-      previous = ticks;
+    for (let i = 0; i < count; i++) {
+      const ticks = i === 0 ? open : i === count - 1 ? close : i === highAt ? hi : i === lowAt ? lo : lo + Math.floor(next() * (hi - lo + 1));
+      const second = i === 0 ? 0 : (offsets[i - 1] ?? 0);
+      const time = i === count - 1 ? lastTime : minuteStart + second * 1000 + Math.floor(next() * 999);
+      const b = isBuy[i] === 1;
+      out.push({ time, ticks, quantity: (b ? buyQty : sellQty).pop() ?? 1, buy: b });
     }
     return out;
   }
@@ -143,16 +196,40 @@ export class PriceProcess {
   bar(uid: string, start: number, end: number, now: number): Bar | null {
     const limit = Math.min(end, now + 1);
     if (end - start > DAY && start % DAY === 0) return this.composeDays(uid, start, end, now);
-    if (end - start === DAY && end <= now) return this.completedDay(uid, start, now);
-    let bar: Bar | null = null;
+    if (end - start === DAY && end <= now) return this.completedDay(uid, start);
+    const s = this.series.get(uid);
+    if (!s) return null;
+    let open = -1, high = 0, low = Infinity, close = 0, volume = 0, buy = 0, last = 0;
     for (let m = Math.floor(start / MINUTE) * MINUTE; m < limit; m += MINUTE) {
       if (!this.isTradingMinute(m)) continue;
-      for (const t of this.minuteTrades(uid, m)) {
+      if (m >= start && m + MINUTE <= limit) {
+        // A whole minute inside the window: its summary is exact, no trades needed.
+        const from = this.ticksAt(s, m);
+        const to = this.ticksAt(s, m + MINUTE);
+        const minute = this.minuteSummary(s, m, from, to);
+        if (open < 0) open = from;
+        if (minute.hi > high) high = minute.hi;
+        if (minute.lo < low) low = minute.lo;
+        close = to;
+        volume += minute.volume;
+        buy += minute.buy;
+        last = minute.lastTime;
+        continue;
+      }
+      for (const t of this.rawMinute(s, m)) {
         if (t.time < start || t.time >= limit) continue;
-        bar = addTick(bar, t, start, end);
+        if (open < 0) open = t.ticks;
+        if (t.ticks > high) high = t.ticks;
+        if (t.ticks < low) low = t.ticks;
+        close = t.ticks;
+        volume += t.quantity;
+        if (t.buy) buy += t.quantity;
+        last = t.time;
       }
     }
-    return bar;
+    if (open < 0) return null;
+    const p = (ticks: number) => BigInt(ticks) * s.stepNanos;
+    return { start, end, open: p(open), high: p(high), low: p(low), close: p(close), volume: BigInt(volume), volumeBuy: BigInt(buy), volumeSell: BigInt(volume - buy), lastTradeTime: last };
   }
 
   /** The price every dependent view starts from: last trade, or the anchor price before any trade. */
@@ -163,11 +240,17 @@ export class PriceProcess {
     return s ? this.priceAt(s, now) : 0n;
   }
 
+  /** Open of the minute containing `time`: the price its first trade is made at, in O(1) (scenario histories). */
+  minuteOpen(uid: string, time: number): bigint {
+    const s = this.series.get(uid);
+    return s ? this.priceAt(s, Math.floor(time / MINUTE) * MINUTE) : 0n;
+  }
+
   /** Close of the last completed UTC day before `now`'s day. */
   closePrice(uid: string, now: number): { price: bigint; time: number } {
     const today = Math.floor(now / DAY) * DAY;
     for (let day = today - DAY; day > today - 15 * DAY; day -= DAY) {
-      const bar = this.completedDay(uid, day, now);
+      const bar = this.completedDay(uid, day);
       if (bar) return { price: bar.close, time: bar.lastTradeTime };
     }
     return { price: this.lastPrice(uid, today), time: today };
@@ -190,27 +273,29 @@ export class PriceProcess {
     return { bids, asks, last };
   }
 
-  private completedDay(uid: string, dayStart: number, now: number): Bar | null {
+  private completedDay(uid: string, dayStart: number): Bar | null {
     const key = `${uid}:${dayStart}`;
     const cached = this.dayCache.get(key);
     if (cached !== undefined) return cached;
     const s = this.series.get(uid);
     let bar: Bar | null = null;
-    if (s && dayStart < now - EXACT_DAYS * DAY) {
-      bar = this.historicDay(s, dayStart);
-    } else if (s) {
+    if (s) {
+      // Minute summaries only: a day is 1,440 of them, so years of day candles stay cheap.
       let open = -1, high = 0, low = Infinity, close = 0, volume = 0, buy = 0, last = 0;
+      let from = this.ticksAt(s, dayStart);
       for (let m = dayStart; m < dayStart + DAY; m += MINUTE) {
-        if (!this.isTradingMinute(m)) continue;
-        for (const t of this.rawMinute(s, m)) {
-          if (open < 0) open = t.ticks;
-          if (t.ticks > high) high = t.ticks;
-          if (t.ticks < low) low = t.ticks;
-          close = t.ticks;
-          volume += t.quantity;
-          if (t.buy) buy += t.quantity;
-          last = t.time;
+        const to = this.ticksAt(s, m + MINUTE);
+        if (this.isTradingMinute(m)) {
+          const minute = this.minuteSummary(s, m, from, to);
+          if (open < 0) open = from;
+          if (minute.hi > high) high = minute.hi;
+          if (minute.lo < low) low = minute.lo;
+          close = to;
+          volume += minute.volume;
+          buy += minute.buy;
+          last = minute.lastTime;
         }
+        from = to;
       }
       if (open >= 0) {
         const p = (ticks: number) => BigInt(ticks) * s.stepNanos;
@@ -222,45 +307,10 @@ export class PriceProcess {
     return bar;
   }
 
-  /**
-   * A day from the long past, in O(minutes) without simulating each trade: open, close, high and low
-   * are exactly what the minute trades give (the open and close come from the price path, a minute's
-   * extremes from its first two draws); the volume is the expected one for the minute's trade count.
-   * Years of daily candles (analytics, the demo's multi-year history) then take milliseconds, not minutes.
-   */
-  private historicDay(s: Series, dayStart: number): Bar | null {
-    let open = -1, high = 0, low = Infinity, close = 0, volume = 0, lastMinute = -1;
-    const jitter = Math.max(1, Math.round(((s.start * s.volatility * Math.sqrt(MINUTE / YEAR)) / s.step) * 0.6));
-    const baseLots = Math.max(1, Math.round(200 / Math.max(1, Math.log10(s.start + 1) * 3)));
-    const meanQuantity = Math.max(1, Math.round(0.5 + (baseLots * 5) / 4));
-    let previousClose = -1;
-    for (let m = dayStart; m < dayStart + DAY; m += MINUTE) {
-      if (!this.isTradingMinute(m)) continue;
-      // A minute's open is the previous minute's close on the same continuous path.
-      const first = previousClose >= 0 && lastMinute === m - MINUTE ? previousClose : this.ticksAt(s, m);
-      const last = this.ticksAt(s, m + MINUTE);
-      const next = createRng(hash32(s.key, m / MINUTE));
-      const hi = Math.max(first, last) + Math.round(next() * jitter);
-      const lo = Math.max(1, Math.min(first, last) - Math.floor(next() * jitter));
-      const count = 16 + Math.floor(next() * 30);
-      if (open < 0) open = first;
-      if (hi > high) high = hi;
-      if (lo < low) low = lo;
-      close = last;
-      volume += count * meanQuantity;
-      previousClose = last;
-      lastMinute = m;
-    }
-    if (open < 0) return null;
-    const p = (ticks: number) => BigInt(ticks) * s.stepNanos;
-    const buy = Math.floor(volume / 2);
-    return { start: dayStart, end: dayStart + DAY, open: p(open), high: p(high), low: p(low), close: p(close), volume: BigInt(volume), volumeBuy: BigInt(buy), volumeSell: BigInt(volume - buy), lastTradeTime: lastMinute + 59_000 };
-  }
-
   private composeDays(uid: string, start: number, end: number, now: number): Bar | null {
     let bar: Bar | null = null;
     for (let day = start; day < end && day <= now; day += DAY) {
-      const part: Bar | null = day + DAY <= now ? this.completedDay(uid, day, now) : this.bar(uid, day, day + DAY, now);
+      const part: Bar | null = day + DAY <= now ? this.completedDay(uid, day) : this.bar(uid, day, day + DAY, now);
       if (!part) continue;
       bar = mergeBars(bar, part, start, end);
     }
@@ -308,23 +358,6 @@ function mergeBars(sum: Bar | null, part: Bar, start: number, end: number): Bar 
     volumeBuy: sum.volumeBuy + part.volumeBuy,
     volumeSell: sum.volumeSell + part.volumeSell,
     lastTradeTime: part.lastTradeTime,
-  };
-}
-
-function addTick(bar: Bar | null, t: Tick, start: number, end: number): Bar {
-  const buy = t.direction === 'buy' ? t.quantity : 0n;
-  if (!bar) {
-    return { start, end, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.quantity, volumeBuy: buy, volumeSell: t.quantity - buy, lastTradeTime: t.time };
-  }
-  return {
-    ...bar,
-    high: t.price > bar.high ? t.price : bar.high,
-    low: t.price < bar.low ? t.price : bar.low,
-    close: t.price,
-    volume: bar.volume + t.quantity,
-    volumeBuy: bar.volumeBuy + buy,
-    volumeSell: bar.volumeSell + t.quantity - buy,
-    lastTradeTime: t.time,
   };
 }
 

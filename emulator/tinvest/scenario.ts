@@ -48,7 +48,8 @@ export const tokenSchema = z
   });
 
 export const instrumentSchema = z.object({
-  kind: z.enum(['share', 'bond', 'etf', 'currency', 'futures']),
+  /** 'index' is an indicative (IMOEX): priced and charted, never traded or held. */
+  kind: z.enum(['share', 'bond', 'etf', 'currency', 'futures', 'index']),
   figi: z.string().min(1),
   ticker: z.string().min(1),
   classCode: z.string().min(1),
@@ -84,7 +85,7 @@ export const operationSchema = z.object({
   id: z.string().min(1),
   parentOperationId: z.string().default(''),
   date: isoDate,
-  type: z.enum(['input', 'output', 'buy', 'sell', 'coupon', 'dividend', 'broker_fee', 'tax', 'dividend_tax', 'bond_tax', 'service_fee']),
+  type: z.enum(['input', 'output', 'buy', 'sell', 'coupon', 'dividend', 'broker_fee', 'tax', 'dividend_tax', 'bond_tax', 'service_fee', 'bond_repayment', 'bond_repayment_full']),
   state: z.enum(['executed', 'canceled', 'progress']).default('executed'),
   instrument: z.string().optional(),
   quantity: z.number().int().nonnegative().default(0),
@@ -199,6 +200,8 @@ function crossCheck(s: ParsedScenario): string[] {
       // A futures position is margin, not a holding worth price × quantity: the emulator does not model it.
       if (s.instruments.some((inst) => inst.kind === 'futures' && [inst.uid, inst.figi, inst.ticker, `${inst.ticker}_${inst.classCode}`].includes(p.instrument)))
         problems.push(`accounts.${i}.positions.${j}.instrument: futures positions are not modelled`);
+      if (s.instruments.some((inst) => inst.kind === 'index' && [inst.uid, inst.figi, inst.ticker, `${inst.ticker}_${inst.classCode}`].includes(p.instrument)))
+        problems.push(`accounts.${i}.positions.${j}.instrument: an index cannot be held`);
     });
     a.operations.forEach((o, j) => {
       if (o.instrument && !instrumentKeys.has(o.instrument)) problems.push(`accounts.${i}.operations.${j}.instrument: unknown instrument "${o.instrument}"`);
