@@ -1,6 +1,8 @@
 // The T-Invest emulator: production and sandbox gRPC ports, an admin endpoint, faults and metrics.
 import type { Server } from '@grpc/grpc-js';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { startAdminServer } from './admin-server';
 import type { EmulatorContext } from './context';
 import { buildDefaultScenario } from './default-scenario';
@@ -34,6 +36,8 @@ export interface EmulatorOptions {
   scenario?: Scenario | string;
   tls?: { certPem: string; keyPem: string };
   now?: () => Date;
+  /** Where computed years of day candles are kept between runs (default: a folder under the OS temp dir); null: nowhere. */
+  dayBarCacheDir?: string | null;
   tickIntervalMs?: number;
   log?: (line: string) => void;
   /** Benchmarks only: last-price and trade subscriptions get a pre-encoded flood instead of the live feed. */
@@ -97,6 +101,7 @@ export async function startTinvestEmulator(options: EmulatorOptions = {}): Promi
     Date.parse(scenario.priceAnchor),
     scenario.instruments.map((i) => ({ uid: i.uid, startNanos: parseNanos(i.price.start), stepNanos: parseNanos(i.minPriceIncrement), volatility: i.price.volatility })),
     scenario.schedule === 'moex' ? moexTradingMinute : () => true,
+    options.dayBarCacheDir === null ? null : { dir: options.dayBarCacheDir ?? path.join(os.tmpdir(), 'strongroom-emulator-cache'), schedule: scenario.schedule },
   );
   const ctx: EmulatorContext = {
     state,

@@ -1,4 +1,7 @@
 // One deterministic price process per instrument: trades, last prices, candles and order books all derive from it.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { createRng, hash32, stringKey, unit } from './rng';
 
 const MINUTE = 60_000;
@@ -6,6 +9,12 @@ const DAY = 86_400_000;
 const YEAR = 365 * DAY;
 /** Noise scales from 5 minutes to ~3 years; amplitude grows like √scale, like a random walk. */
 const SCALES = [5, 30, 120, 480, 1440, 5760, 23040, 92160, 368640, 1474560].map((m) => m * MINUTE);
+
+const toRow = (bar: Bar): string[] => [bar.open, bar.high, bar.low, bar.close, bar.volume, bar.volumeBuy, bar.volumeSell, bar.lastTradeTime].map(String);
+const fromRow = (start: number, row: string[]): Bar => {
+  const [open, high, low, close, volume, volumeBuy, volumeSell, last] = row.map((value) => BigInt(value));
+  return { start, end: start + DAY, open: open!, high: high!, low: low!, close: close!, volume: volume!, volumeBuy: volumeBuy!, volumeSell: volumeSell!, lastTradeTime: Number(last) };
+};
 
 export interface PricedInstrument {
   uid: string;
@@ -69,16 +78,33 @@ interface Series {
   lattice: number[];
 }
 
+/** Bump when anything that shapes a day's bar changes: cached years of an older version are then ignored. */
+const DAY_BARS_VERSION = 1;
+
+export interface DayBarCache {
+  /** A folder for the cache files (made if missing). */
+  dir: string;
+  /** Names the trading schedule, which is a function and cannot be hashed ('always', 'moex'). */
+  schedule: string;
+}
+
 /** Deterministic from (seed, instrument uid): any moment's trades can be recomputed in O(1). */
 export class PriceProcess {
   private readonly series = new Map<string, Series>();
   private readonly dayCache = new Map<string, Bar | null>();
+  private readonly instruments = new Map<string, PricedInstrument>();
+  private readonly yearsLoaded = new Set<string>();
 
   constructor(
     private readonly seed: number,
     private readonly anchorMs: number,
     instruments: PricedInstrument[],
     private readonly isTradingMinute: (minuteStart: number) => boolean,
+    /**
+     * Day bars are pure functions of the series, yet years of them cost seconds of CPU per instrument: with a
+     * cache folder each (instrument, year) is computed once per machine and shared by every emulator process.
+     */
+    private readonly dayBarCache: DayBarCache | null = null,
   ) {
     for (const inst of instruments) {
       const key = (stringKey(inst.uid) ^ seed) >>> 0;
@@ -93,6 +119,7 @@ export class PriceProcess {
       };
       s.anchorNoise = this.noise(s, anchorMs);
       this.series.set(inst.uid, s);
+      this.instruments.set(inst.uid, inst);
     }
   }
 
@@ -277,6 +304,58 @@ export class PriceProcess {
     const key = `${uid}:${dayStart}`;
     const cached = this.dayCache.get(key);
     if (cached !== undefined) return cached;
+    if (this.dayBarCache && this.series.has(uid)) {
+      this.loadYear(uid, new Date(dayStart).getUTCFullYear());
+      const loaded = this.dayCache.get(key);
+      if (loaded !== undefined) return loaded;
+    }
+    const bar = this.computeDay(uid, dayStart);
+    if (this.dayCache.size > 50_000) {
+      this.dayCache.clear();
+      this.yearsLoaded.clear();
+    }
+    this.dayCache.set(key, bar);
+    return bar;
+  }
+
+  /** Every day of a UTC year into dayCache: from the cache file, or computed and then written to it. */
+  private loadYear(uid: string, year: number): void {
+    const loadedKey = `${uid}:${year}`;
+    if (this.yearsLoaded.has(loadedKey)) return;
+    this.yearsLoaded.add(loadedKey);
+    const cache = this.dayBarCache!;
+    const inst = this.instruments.get(uid)!;
+    const identity = [DAY_BARS_VERSION, this.seed, this.anchorMs, uid, inst.startNanos, inst.stepNanos, inst.volatility, cache.schedule, year].join('|');
+    const file = path.join(cache.dir, `day-bars-${createHash('sha256').update(identity).digest('hex').slice(0, 32)}.json`);
+    const start = Date.UTC(year, 0, 1);
+    const end = Date.UTC(year + 1, 0, 1);
+    try {
+      const rows = JSON.parse(fs.readFileSync(file, 'utf8')) as (string[] | null)[];
+      if (rows.length === (end - start) / DAY) {
+        rows.forEach((row, i) => this.dayCache.set(`${uid}:${start + i * DAY}`, row && fromRow(start + i * DAY, row)));
+        return;
+      }
+    } catch {
+      // Missing or unreadable: computed below.
+    }
+    const rows: (string[] | null)[] = [];
+    for (let day = start; day < end; day += DAY) {
+      const bar = this.computeDay(uid, day);
+      this.dayCache.set(`${uid}:${day}`, bar);
+      rows.push(bar && toRow(bar));
+    }
+    try {
+      fs.mkdirSync(cache.dir, { recursive: true });
+      // Written aside and renamed: a concurrent reader sees the whole file or none.
+      const partial = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, JSON.stringify(rows));
+      fs.renameSync(partial, file);
+    } catch {
+      // A cache that cannot be written only costs time.
+    }
+  }
+
+  private computeDay(uid: string, dayStart: number): Bar | null {
     const s = this.series.get(uid);
     let bar: Bar | null = null;
     if (s) {
@@ -302,8 +381,6 @@ export class PriceProcess {
         bar = { start: dayStart, end: dayStart + DAY, open: p(open), high: p(high), low: p(low), close: p(close), volume: BigInt(volume), volumeBuy: BigInt(buy), volumeSell: BigInt(volume - buy), lastTradeTime: last };
       }
     }
-    if (this.dayCache.size > 50_000) this.dayCache.clear();
-    this.dayCache.set(key, bar);
     return bar;
   }
 

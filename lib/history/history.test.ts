@@ -54,17 +54,20 @@ afterAll(async () => {
   await database.close();
 });
 
-beforeEach(async () => {
-  await m.flush();
-  await database.reset();
-  m.cache().clear();
+// One database for the file: building years of history is the slow part, and the tests read it in turn.
+beforeAll(async () => {
   owner = await createUser('owner');
   member = await createUser('member');
   tokenId = (await m.deposit(owner, { label: 'Family', value: DEMO_TOKENS.readonly })).token.id;
 });
 
+beforeEach(async () => {
+  await m.flush();
+  m.cache().clear();
+});
+
 describe('analytics', () => {
-  it("a single account's series covers its history and reconciles: gain = end − start − flows, contributions = Σ flows", { timeout: 90_000 }, async () => {
+  it("a single account's series covers its history and reconciles: gain = end − start − flows, contributions = Σ flows", { timeout: 180_000 }, async () => {
     const key = `${tokenId}:${DEMO_ACCOUNTS.broker}`;
     const result = await m.history.getAnalytics(owner, { accounts: key, range: 'ALL' });
     expect(result.failures).toEqual([]);
@@ -87,7 +90,7 @@ describe('analytics', () => {
     }
   });
 
-  it('stores the history: a second view makes no operations call, and snapshots are recorded per day', async () => {
+  it('stores the history: a second view makes no operations call, and snapshots are recorded per day', { timeout: 90_000 }, async () => {
     const key = `${tokenId}:${DEMO_ACCOUNTS.iis}`;
     await m.history.getAnalytics(owner, { accounts: key, range: '1M' });
     const before = calls('GetOperationsByCursor');
@@ -100,7 +103,7 @@ describe('analytics', () => {
     expect(snapshots).toBeGreaterThan(100);
   });
 
-  it("a member's grant limits the accounts, also once the owner's view stored every history", async () => {
+  it("a member's grant limits the accounts, also once the owner's view stored every history", { timeout: 90_000 }, async () => {
     await m.history.getAnalytics(owner, {});
     await m.setGrant(owner, tokenId, member.id, [DEMO_ACCOUNTS.iis]);
     const result = await m.history.getAnalytics(member, {});

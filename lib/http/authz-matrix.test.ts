@@ -498,7 +498,7 @@ describe('every route handler and page has its row', () => {
 describe('route handlers', () => {
   const rows = Object.entries(ROUTES).flatMap(([key, entry]) => (Array.isArray(entry) ? entry.map((row) => ({ key, row })) : []));
 
-  // 120 s: the first analytics row builds every account's history from a cold emulator (years of candles).
+  // 180 s: the first analytics row builds every account's history from a cold emulator (years of candles).
   it.each(rows.map(({ key, row }) => [`${key} – ${row.name}`, key, row] as const))('%s', async (_label, key, row) => {
     // Rows deposit many tokens of one emulated T-Invest user: its request budget is not what this test is about.
     emu.control.reset();
@@ -519,7 +519,7 @@ describe('route handlers', () => {
       for (const secret of hidden) if (text.includes(secret)) mismatches.push(`${caller}: the answer names ${secret}, outside their grant`);
     }
     expect(mismatches).toEqual([]);
-  }, 120_000);
+  }, 180_000);
 });
 
 // ---- pages -----------------------------------------------------------------------------------------------
