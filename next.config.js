@@ -7,6 +7,9 @@ const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // gzip of pages and JSON in this process; HTTP_COMPRESSION=off leaves it to a reverse proxy that compresses
+  // (docs/deploy.md), which saves the server that CPU (docs/PERFORMANCE.md). Read when the server starts.
+  compress: process.env.HTTP_COMPRESSION !== 'off',
   serverExternalPackages: [
     '@electric-sql/pglite',
     'pglite-prisma-adapter',

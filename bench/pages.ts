@@ -3,8 +3,12 @@
 // A closed loop of N users requests one URL at a time for a fixed time; the server's CPU (utime+stime
 // from /proc, so other work on the machine does not count) is divided by the requests served. The
 // robust figure is CPU per request; latency depends on what else the machine is doing.
-//   npx next build && npm run bench:pages -- [--users 10,50] [--seconds 15] [--database postgres://…]
+//   npm run build && npm run bench:pages -- [--users 10,50] [--seconds 15] [--database postgres://…]
 //     [--only /overview] [--profile DIR]   (a CPU profile of the server for the chosen URLs)
+//     [--server compiled|tsx]              (the compiled server `npm start` runs, or the TypeScript sources through tsx)
+//     [--node-options '--max-semi-space-size=…']   (extra flags for the server's node)
+// RSS is read right after start, after one request to each URL, every 5 s under load (reported per
+// minute, so growth between minute 5 and 10 of a long run shows) and 10 s after the last URL.
 // /api/health runs in the same run as the floor (the cost of the HTTP stack and the session-less path).
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +32,10 @@ const PORT = Number(option('port', '3950'));
 const PROFILE_DIR = option('profile', '');
 const ONLY = option('only', '');
 const BASE = `http://127.0.0.1:${PORT}`;
+const SERVER = option('server', 'compiled');
+if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is compiled or tsx');
+const NODE_OPTIONS = option('node-options', '').split(' ').filter(Boolean);
+const SERVER_ENTRY = SERVER === 'compiled' ? ['.next/strongroom/main.mjs'] : ['--import', 'tsx', 'lib/server/main.ts'];
 
 function cpuMs(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -108,6 +116,8 @@ interface Result {
   p95Ms: number;
   errors: number;
   rssMiB: number;
+  /** The highest RSS sampled in each minute of the run (every 5 s). */
+  rssMaxByMinuteMiB: number[];
 }
 
 async function load(pid: number, url: string, users: number, cookie: string | null): Promise<Result> {
@@ -119,6 +129,12 @@ async function load(pid: number, url: string, users: number, cookie: string | nu
   const end = Date.now() + SECONDS * 1000;
   const cpuBefore = cpuMs(pid);
   const started = performance.now();
+  const rssMaxByMinuteMiB: number[] = [];
+  const sample = () => {
+    const minute = Math.floor((performance.now() - started) / 60_000);
+    rssMaxByMinuteMiB[minute] = Math.max(rssMaxByMinuteMiB[minute] ?? 0, rssMiB(pid));
+  };
+  const sampler = setInterval(sample, 5_000);
   await Promise.all(
     Array.from({ length: users }, async () => {
       while (Date.now() < end) {
@@ -130,21 +146,24 @@ async function load(pid: number, url: string, users: number, cookie: string | nu
       }
     }),
   );
+  clearInterval(sampler);
+  sample();
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuMs(pid) - cpuBefore;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 10) / 10;
-  return { url, users, requests: latencies.length, perSecond: Math.round(latencies.length / elapsed), cpuMsPerRequest: Math.round((cpu / latencies.length) * 10) / 10, p50Ms: at(0.5), p95Ms: at(0.95), errors, rssMiB: rssMiB(pid) };
+  return { url, users, requests: latencies.length, perSecond: Math.round(latencies.length / elapsed), cpuMsPerRequest: Math.round((cpu / latencies.length) * 10) / 10, p50Ms: at(0.5), p95Ms: at(0.95), errors, rssMiB: rssMiB(pid), rssMaxByMinuteMiB };
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(ROOT, '.next/BUILD_ID'))) throw new Error('Run `npx next build` first: the bench serves the production build.');
+  if (!fs.existsSync(path.join(ROOT, '.next/BUILD_ID'))) throw new Error('Run `npm run build` first: the bench serves the production build.');
+  if (SERVER === 'compiled' && !fs.existsSync(path.join(ROOT, SERVER_ENTRY[0]!))) throw new Error('Run `npm run build` first: the compiled server is missing.');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'strongroom-bench-pages-'));
   const ports = { production: PORT + 1, sandbox: PORT + 2, admin: PORT + 3 };
   const emulator = start(process.execPath, ['--import', 'tsx', 'emulator/tinvest/cli.ts', '--port', String(ports.production), '--sandbox-port', String(ports.sandbox), '--admin-port', String(ports.admin)], {}, path.join(work, 'emulator.log'));
   const server = start(
     process.execPath,
-    [...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : []), '--import', 'tsx', 'lib/server/main.ts'],
+    [...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : []), ...NODE_OPTIONS, ...SERVER_ENTRY],
     {
       PORT: String(PORT),
       HOST: '127.0.0.1',
@@ -182,6 +201,10 @@ async function main() {
       [`/api/portfolio/${tokenId}/${DEMO_ACCOUNTS.broker}`, true],
       ['/api/tokens', true],
     ];
+    // One request to each URL (first renders, module loads, caches), then a moment to settle.
+    for (const [url, signedIn] of targets) await (await fetch(`${BASE}${url}`, { headers: signedIn ? { cookie } : undefined })).arrayBuffer();
+    await new Promise((r) => setTimeout(r, 5_000));
+    const afterFirstRequestsRss = rssMiB(server.pid!);
     const results: Result[] = [];
     for (const users of USERS) {
       for (const [url, signedIn] of targets.filter(([url]) => !ONLY || url.startsWith(ONLY))) {
@@ -190,11 +213,16 @@ async function main() {
         console.error(JSON.stringify(result));
       }
     }
+    await new Promise((r) => setTimeout(r, 10_000));
+    const afterRunRss = rssMiB(server.pid!);
     const summary = {
       machine: `${os.cpus()[0]?.model} ×${os.cpus().length}, node ${process.version}, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`,
       database: DATABASE_URL ? 'postgresql' : 'pglite',
+      server: [SERVER, ...NODE_OPTIONS].join(' '),
       seconds: SECONDS,
       idleRssMiB: idleRss,
+      afterFirstRequestsRssMiB: afterFirstRequestsRss,
+      afterRunRssMiB: afterRunRss,
       results,
     };
     console.log(JSON.stringify(summary, null, 2));
