@@ -6,7 +6,7 @@ let registered = false;
 
 /** Installs the resolve hook in lib/server/server-only-hooks.mjs, once, when running the TypeScript sources. */
 export function allowServerOnlyImports(): void {
-  // The compiled server (scripts/build-server.ts) has 'server-only' emptied at build time: no hook, no loader thread.
+  // The compiled server (lib/server/build-server.ts) has 'server-only' emptied at build time: no hook, no loader thread.
   if (registered || !import.meta.url.endsWith('.ts')) return;
   register('./server-only-hooks.mjs', import.meta.url);
   registered = true;

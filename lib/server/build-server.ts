@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 /**
  * Two levels below the root on purpose: main.ts (ROOT) and lib/migrations (prisma/) find their files
  * from import.meta.dirname + '../..', which must mean the same from a chunk here as from lib/<folder>/.
