@@ -4,6 +4,7 @@ import 'server-only';
 // authorized for the viewer on every read (tinvestFor) before its cached history is touched.
 import { z } from 'zod';
 import {
+  addDays,
   costReport,
   dayOfMs,
   incomeReport,
@@ -21,11 +22,13 @@ import {
 } from '../analytics';
 import { tinvestFor } from '../custody/tinvest-for';
 import { AppError } from '../errors';
-import { nanosToDecimal } from '../money';
+import { decimalToNanos, nanosToDecimal } from '../money';
 import { accountCandidates, listViewerTokens, USABLE, type PortfolioViewer } from '../portfolio/access';
 import type { AccountRefDto, FailureDto } from '../portfolio/dto';
 import { toFailure } from '../portfolio/to-failure';
+import type { TinvestClient } from '../tinvest';
 import { accountSeries, type AccountSeries } from './account-series';
+import { dailyCloses } from './daily-closes';
 
 const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const satisfies readonly RangePreset[];
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is YYYY-MM-DD.').refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Not a calendar day.');
@@ -93,6 +96,12 @@ export interface MonthCostsDto {
   taxes: string;
 }
 
+/** The benchmark's price change over the same days (its close before the range to its last close); a fraction. */
+export interface BenchmarkDto {
+  ticker: string;
+  change: number | null;
+}
+
 export interface AnalyticsDto {
   accounts: AnalyticsAccountDto[];
   preset: RangePreset | null;
@@ -109,6 +118,7 @@ export interface AnalyticsDto {
     twrAnnualised: number | null;
     xirr: number | null;
     incompleteDays: number;
+    benchmark: BenchmarkDto | null;
   } | null;
   positions: PositionPnlDto[];
   income: MonthAmountsDto[];
@@ -150,12 +160,12 @@ export async function loadSeries(viewer: PortfolioViewer, query: AnalyticsQuery,
   const chosen = selection(candidates, q.accounts);
   const refs = candidates.map((list) => chosen.find((ref) => ref.accountId === list[0]!.accountId) ?? list[0]!);
   const failures: AnalyticsDto['failures'] = [];
-  const loaded: { ref: AccountRefDto; history: AccountSeries }[] = [];
+  const loaded: { ref: AccountRefDto; history: AccountSeries; client: TinvestClient }[] = [];
   for (const ref of chosen) {
     try {
       // Authorization for this viewer, grant and account, before any stored history is read.
       const client = await tinvestFor({ viewer }, ref.tokenId, { accountId: ref.accountId });
-      loaded.push({ ref, history: await accountSeries(viewer, client, ref.tokenId, ref.accountId, now) });
+      loaded.push({ ref, client, history: await accountSeries(viewer, client, ref.tokenId, ref.accountId, now) });
     } catch (error) {
       failures.push({ accountId: ref.accountId, name: ref.name, failure: toFailure(error, viewer) });
     }
@@ -201,11 +211,31 @@ export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuer
       twrAnnualised: twr.annualised,
       xirr: mwr.rate,
       incompleteDays: points.filter((point) => point.unpriced.length > 0).length,
+      benchmark: loaded[0] ? await benchmarkChange(loaded[0].client, range, now) : null,
     },
     positions: positionsOf(loaded.map(({ history }) => history), range),
     income: incomeOf(loaded.map(({ history }) => ledgerIn(history.ledger, range))),
     costs: costsOf(loaded.map(({ history }) => ledgerIn(history.ledger, range))),
   };
+}
+
+/** The market to compare with: MOEX's index, as T-Invest lists it among its indicatives. */
+const BENCHMARK_TICKER = 'IMOEX';
+
+async function benchmarkChange(client: TinvestClient, range: { from: Day; to: Day }, now: Date): Promise<BenchmarkDto | null> {
+  try {
+    const index = (await client.findInstrument({ query: BENCHMARK_TICKER })).find((instrument) => instrument.ticker === BENCHMARK_TICKER);
+    if (!index) return null;
+    const before = addDays(range.from, -1);
+    const closes = await dailyCloses(client, index.uid, before, range.to, now);
+    const start = closes.get(before) ?? closes.get(range.from);
+    const end = closes.get(range.to);
+    const change = start && end && decimalToNanos(start) > 0n ? Number(decimalToNanos(end)) / Number(decimalToNanos(start)) - 1 : null;
+    return { ticker: BENCHMARK_TICKER, change };
+  } catch {
+    // The comparison is a nicety: without it the figures still stand.
+    return { ticker: BENCHMARK_TICKER, change: null };
+  }
 }
 
 function positionsOf(histories: AccountSeries[], range: { from: Day; to: Day }): PositionPnlDto[] {

@@ -80,6 +80,9 @@ describe('analytics', () => {
     expect(flows).toBe(nanos(f.netFlows));
     expect(nanos(result.series.at(-1)!.contributions)).toBe(nanos(result.series[0]!.contributions) - nanos(result.series[0]!.flow) + flows);
     expect(f.twr).not.toBeNull();
+    // The index the emulator lists (IMOEX) gives the comparison over the same days.
+    expect(f.benchmark?.ticker).toBe('IMOEX');
+    expect(f.benchmark?.change).toEqual(expect.any(Number));
     expect(result.income.length).toBeGreaterThan(0);
     expect(result.costs.some((row) => decimalToNanos(row.fees) < 0n)).toBe(true);
     // FIFO open quantities equal what T-Invest says the account holds now.

@@ -130,6 +130,11 @@ export function AnalyticsView({ data, query }: { data: AnalyticsDto; query: Anal
               <Figure label={t('figures.xirr')}>
                 {f.xirr === null ? <span className="text-base font-normal text-slate-600">{t('figures.notMeasurable')}</span> : <Percent value={percentOf(f.xirr)} signed />}
               </Figure>
+              {f.benchmark && (
+                <Figure label={t('figures.benchmark', { ticker: f.benchmark.ticker })}>
+                  {f.benchmark.change === null ? <span className="text-base font-normal text-slate-600">{t('figures.notAvailable')}</span> : <Percent value={percentOf(f.benchmark.change)} signed />}
+                </Figure>
+              )}
             </dl>
             {f.incompleteDays > 0 && (
               <Alert tone="warning" className="mt-4">
