@@ -95,11 +95,23 @@ function withCharacterColumns<T extends object>(target: T): T {
   });
 }
 
-/** A Prisma driver-adapter factory for the target; `forSchemaEngine` also reads catalogue types. */
-export function createAdapterFactory(target: DatabaseTarget, options: { forSchemaEngine?: boolean } = {}): SqlMigrationAwareDriverAdapterFactory {
+/** A Prisma driver-adapter factory for the app's client. */
+export function createAdapterFactory(target: DatabaseTarget): SqlMigrationAwareDriverAdapterFactory {
   if (target.kind === 'pglite') return new PrismaPGlite(openPglite(target.directory));
-  if (!options.forSchemaEngine) return new PrismaPg({ connectionString: target.url, max: 10 });
-  return withCharacterColumns(new PrismaPg(new CatalogueReadingPool({ connectionString: target.url, max: 2, Client: CatalogueReadingClient })));
+  return new PrismaPg({ connectionString: target.url, max: 10 });
+}
+
+/**
+ * The schema engine's adapter (it also reads catalogue types) and how to let go of it. On PostgreSQL the
+ * engine holds its advisory lock on a session of this pool: `close()` ends the pool, so the next migrator
+ * gets the lock at once instead of when an idle connection times out (10 s, the engine's own lock timeout).
+ */
+export function createSchemaEngineAdapter(target: DatabaseTarget): { factory: SqlMigrationAwareDriverAdapterFactory; close(): Promise<void> } {
+  if (target.kind === 'pglite') return { factory: new PrismaPGlite(openPglite(target.directory)), close: async () => {} };
+  const pool = new CatalogueReadingPool({ connectionString: target.url, max: 2, Client: CatalogueReadingClient });
+  // Bounded: a connection the engine never handed back must not hold a start up for ever.
+  const close = () => Promise.race([pool.end(), new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref())]);
+  return { factory: withCharacterColumns(new PrismaPg(pool)), close };
 }
 
 /** Closes every PGlite instance this process opened (tests, CLI exit). */

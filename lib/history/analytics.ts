@@ -132,7 +132,7 @@ export interface AnalyticsDto {
 const money = (nanos: bigint) => nanosToDecimal(nanos);
 
 /** Every account the viewer may analyse, each with the tokens that reach it, best first. */
-async function analyticsAccounts(viewer: PortfolioViewer): Promise<AccountRefDto[][]> {
+export async function analyticsAccounts(viewer: PortfolioViewer): Promise<AccountRefDto[][]> {
   const tokens = (await listViewerTokens(viewer)).filter((token) => token.kind !== 'sandbox' && USABLE.has(token.status) && token.allowedClasses.includes('accounts'));
   return accountCandidates(tokens, 'GetOperationsByCursor')
     .map((candidates) => candidates.filter((ref) => ref.accessLevel !== 'no_access'))

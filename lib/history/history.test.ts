@@ -118,6 +118,19 @@ describe('analytics', () => {
     expect(csv.body.split('\n')[0]).toBe('\uFEFFday,value_rub,flow_rub,net_contributions_rub,incomplete');
   });
 
+  it("an instrument's lots come from the stored operations, per account the viewer may see, and agree with the positions", { timeout: 90_000 }, async () => {
+    await m.history.getAnalytics(owner, { range: 'ALL' });
+    const portfolio = await m.getAccountPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker);
+    const held = portfolio.positions.find((p) => p.instrumentType === 'share')!;
+    const lots = await m.history.instrumentLots(owner, held.instrumentUid);
+    const broker = lots.accounts.find((a) => a.accountId === DEMO_ACCOUNTS.broker)!;
+    expect(`${broker.quantity}`).toBe(held.quantity);
+    expect(broker.lots.reduce((sum, lot) => sum + BigInt(lot.quantity), 0n)).toBe(BigInt(broker.quantity));
+    await m.setGrant(owner, tokenId, member.id, [DEMO_ACCOUNTS.iis]);
+    const seen = await m.history.instrumentLots(member, held.instrumentUid);
+    expect(seen.accounts.map((a) => a.accountId).filter((id) => id !== DEMO_ACCOUNTS.iis)).toEqual([]);
+  });
+
   it('refuses malformed input field by field', () => {
     const parse = (q: Record<string, string>) => m.history.analyticsQuerySchema.safeParse(q);
     expect(parse({ range: '2Y' }).success).toBe(false);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MigrationList } from '@prisma/schema-engine-wasm';
 import pg from 'pg';
-import { createAdapterFactory, type DatabaseTarget } from '../db/connect';
+import { createSchemaEngineAdapter, type DatabaseTarget } from '../db/connect';
 import { openSchemaEngine } from './schema-engine';
 
 export const PRISMA_DIR = path.resolve(import.meta.dirname, '../../prisma');
@@ -55,11 +55,16 @@ export function readMigrationList(migrationsDir: string): MigrationList {
 }
 
 async function withEngine<T>(target: DatabaseTarget, paths: Paths, work: (engine: Awaited<ReturnType<typeof openSchemaEngine>>) => Promise<T>): Promise<T> {
-  const engine = await openSchemaEngine(readSchema(paths), createAdapterFactory(target, { forSchemaEngine: true }));
+  const adapter = createSchemaEngineAdapter(target);
   try {
-    return await work(engine);
+    const engine = await openSchemaEngine(readSchema(paths), adapter.factory);
+    try {
+      return await work(engine);
+    } finally {
+      engine.free();
+    }
   } finally {
-    engine.free();
+    await adapter.close();
   }
 }
 

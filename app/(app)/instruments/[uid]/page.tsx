@@ -1,10 +1,12 @@
 // /instruments/[uid] – a share, bond, ETF or currency: chart, last price, status, order book
 import { getTranslations } from 'next-intl/server';
 import { notFound } from 'next/navigation';
+import { InstrumentLots } from '@/app/_components/analytics/instrument-lots';
 import { FailureAlert, StaleNotice } from '@/app/_components/portfolio/failure-alert';
 import { InstrumentView } from '@/app/_components/portfolio/instrument-view';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
+import { instrumentLots } from '@/lib/history';
 import { idSegment } from '@/lib/http/schema-primitives';
 import { loadInstrumentPage } from '@/lib/portfolio/pages';
 import { instrumentParamsSchema } from '@/lib/portfolio/schema';
@@ -21,7 +23,7 @@ export default async function InstrumentPage({ params, searchParams }: { params:
   const t = await getTranslations('instrument');
   // A token id that cannot be one is ignored, as if none was named.
   const tokenId = idSegment.safeParse(token).data ?? null;
-  const { data, failure } = await loadInstrumentPage(viewer, parsed.data.uid, { token: tokenId });
+  const [{ data, failure }, lots] = await Promise.all([loadInstrumentPage(viewer, parsed.data.uid, { token: tokenId }), instrumentLots(viewer, parsed.data.uid).catch(() => null)]);
   return (
     <>
       <PageHeader title={data ? `${data.instrument.name} (${data.instrument.ticker})` : t('loadFailed')} />
@@ -30,6 +32,7 @@ export default async function InstrumentPage({ params, searchParams }: { params:
         <>
           <StaleNotice asOf={data.freshness.stale ? data.freshness.asOf : null} />
           <InstrumentView view={data} />
+          {lots && <InstrumentLots data={lots} />}
         </>
       )}
     </>
