@@ -30,10 +30,7 @@ export function openPglite(directory: string | null): PGlite {
   let instance = instances.get(key);
   if (!instance || instance.closed) {
     if (directory) fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-    // PGlite's default shared_buffers (128 MB) is most of its resident memory; a single-connection
-    // embedded database with the OS page cache beneath it does well on 16 MB (about 120 MiB less RSS).
-    const options = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] };
-    instance = directory ? new PGlite(directory, options) : new PGlite(options);
+    instance = directory ? new PGlite(directory) : new PGlite();
     instances.set(key, instance);
   }
   return instance;
