@@ -173,12 +173,12 @@ describe.skipIf(!TEST_REDIS_URL)(`cluster streams on real Redis ${redisSkipReaso
 
     first.fail(Object.assign(new Error('connection reset'), { kind: 'unavailable' }));
     await waitFor(() => healthOf().at(-1) === 'down', 15_000, 'down on the other instance');
-    // The leader reconnects upstream; the other instance's relayed stream reopens and resubscribes, yet stays down…
+    // The leader reconnects upstream and the other instance's relayed stream reopens and resubscribes. Its
+    // subscriptions are answered only once the leader's new stream answers (payDebts), which may come before
+    // or after the relay reopens: so no assertion on the state between; it is live again once data flows.
     const second = await waitFor(() => openWith(leader.fakes, 'last_price:u1'), 15_000, 'leader reconnected');
     expect(second).not.toBe(first);
     await waitFor(() => b.hub.metrics().tokens.tok?.upstreams.some((u) => u.state === 'live'), 15_000, 'relay reopened');
-    expect(healthOf().at(-1)).toBe('down');
-    // …until data comes again.
     await waitFor(() => {
       second.push(lastPriceEvent('u1', '2'));
       return healthOf().at(-1) === 'live';

@@ -134,7 +134,8 @@ describe('the edge: sizes', () => {
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'too_large', message: 'Request body is too large.' } });
     }
     expect(seen).toEqual([]);
-    expect(growth).toBeLessThan(20 * MB);
+    // Buffering even one of the four bodies would add 50 MB; allocator noise under load stays well below it.
+    expect(growth).toBeLessThan(40 * MB);
   });
 
   // The fuzz saw 'other side closed': a keep-alive client sent its next request down a connection cut after a 413.
@@ -176,7 +177,8 @@ describe('the edge: sizes', () => {
     expect(answer?.status).toBe(413);
     expect(seen).toEqual([]);
     expect(largestBuffered).toBeLessThanOrEqual(MAX_BODY_BYTES);
-    expect(growth).toBeLessThan(20 * MB);
+    // Buffering even one of the four bodies would add 50 MB; allocator noise under load stays well below it.
+    expect(growth).toBeLessThan(40 * MB);
   });
 
   it('passes bodies up to the limit, declared or chunked', async () => {
