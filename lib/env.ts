@@ -47,6 +47,8 @@ export const envSchema = z.object({
   TOKEN_CHECK_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(360),
   /** `off` disables the background token checks. */
   TOKEN_CHECKS: z.enum(['on', 'off']).default('on'),
+  /** `off` disables the daily job that records Analytics' days for accounts nobody opened that day. */
+  ANALYTICS_SNAPSHOTS: z.enum(['on', 'off']).default('on'),
   /** Where "production" and "sandbox" T-Invest tokens are dialled (host:port); defaults are T-Bank's hosts, or the emulator in demo mode. */
   TINVEST_PRODUCTION_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port').optional(),
   /** `off`: pages and JSON leave uncompressed, for a reverse proxy that compresses (read by next.config.js). */

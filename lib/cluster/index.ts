@@ -3,8 +3,9 @@ import 'server-only';
 // answers as the single process does. The rest of lib/ and the ops endpoints use only this surface.
 import type { Hub, HubMetrics, HubUpstreams } from '../hub';
 import type { CachedCall } from '../portfolio/cached-call';
-import { clusterNode, leaveCluster, takeJobTurn } from './cluster-node';
+import { clusterNode, leaveCluster } from './cluster-node';
 import { createSharedCachedCall } from './shared-cache';
+export { startPeriodicJob, type PeriodicJob } from './periodic-job';
 import { createClusterStreams } from './stream-cluster';
 
 export type ClusterMode = 'single' | 'cluster' | 'degraded';
@@ -82,9 +83,4 @@ export function clusterUpstreams(direct: HubUpstreams, createLeaderHub: (upstrea
     idleReleaseMs: options.idleReleaseMs,
   });
   return node.streams.upstreams;
-}
-
-/** Whether this instance runs this period's turn of a background job (always, in single mode or while Redis is away). */
-export function takeClusterJobTurn(job: string, periodMs: number): Promise<boolean> {
-  return takeJobTurn(clusterNode(), job, periodMs);
 }

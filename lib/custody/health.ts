@@ -3,7 +3,7 @@ import 'server-only';
 // TOKEN_CHECK_INTERVAL_MINUTES is verified at T-Bank as the job "health-check". A check is a use,
 // and a use extends the token's life at T-Bank, so tokens with keep-alive off are never called:
 // their status (expiring, expired) is derived from dates alone.
-import { takeClusterJobTurn } from '../cluster';
+import { startPeriodicJob, type PeriodicJob } from '../cluster';
 import { db } from '../db';
 import { env } from '../env';
 import { logger } from '../log';
@@ -44,39 +44,19 @@ export async function runHealthChecks({ now = new Date(), intervalMinutes = env(
   return run;
 }
 
-const globalForChecks = globalThis as unknown as { strongroomTokenChecks?: { stop(): void } };
-
-/**
- * Starts the periodic checks (unless TOKEN_CHECKS=off). Runs never overlap: the next one is
- * scheduled only when the previous has finished.
- */
-export function startTokenHealthChecks({ firstRunAfterMs = 15_000 } = {}): { stop(): void } | null {
+/** Starts the periodic checks (unless TOKEN_CHECKS=off); one instance of a cluster takes each round. */
+export function startTokenHealthChecks({ firstRunAfterMs = 15_000 } = {}): PeriodicJob | null {
   const config = env();
   if (config.TOKEN_CHECKS === 'off') return null;
-  globalForChecks.strongroomTokenChecks?.stop();
   // Tokens become due at different times; looking at least every 15 minutes keeps checks near their due time.
   const everyMs = Math.min(config.TOKEN_CHECK_INTERVAL_MINUTES, 15) * 60_000;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
-  const tick = async () => {
-    try {
-      // Several instances: one of them takes each round (the others find the turn taken and wait for the next).
-      if (!(await takeClusterJobTurn('token-health-checks', everyMs))) return;
+  return startPeriodicJob(
+    'token-health-checks',
+    everyMs,
+    async () => {
       const run = await runHealthChecks();
       if (run.checked > 0) logger().info({ checked: run.checked, skipped: run.skipped }, 'token health checks done');
-    } catch (error) {
-      logger().error({ err: error }, 'token health checks failed');
-    } finally {
-      if (!stopped) timer = setTimeout(() => void tick(), everyMs).unref();
-    }
-  };
-  timer = setTimeout(() => void tick(), firstRunAfterMs).unref();
-  const handle = {
-    stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
     },
-  };
-  globalForChecks.strongroomTokenChecks = handle;
-  return handle;
+    { firstRunAfterMs },
+  );
 }

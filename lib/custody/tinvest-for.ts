@@ -23,7 +23,7 @@ import { tinvestEndpointFor, tinvestTrustOptions } from './tinvest-endpoint';
 import { isManager } from './to-token-dto';
 import { memoForRequest } from '../request-memo';
 
-export type TinvestJob = 'health-check' | 'stream-hub';
+export type TinvestJob = 'health-check' | 'stream-hub' | 'analytics-snapshot';
 export type TinvestActor = { viewer: Pick<Viewer, 'id' | 'email' | 'role'> } | { job: TinvestJob };
 
 export interface TinvestForOptions {

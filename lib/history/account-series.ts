@@ -6,10 +6,9 @@ import 'server-only';
 import { buildFifo, buildHoldings, buildLedger, dayOfMs, valueSeries, type Day, type FifoResult, type Ledger, type Money, type ValuePoint } from '../analytics';
 import { db } from '../db';
 import { decimalToNanos, priceUnitOf, quoteToMoney } from '../money';
-import type { PortfolioViewer } from '../portfolio/access';
 import { instrumentInfo } from '../portfolio/get-account-portfolio';
 import type { InstrumentDto } from '../portfolio/dto';
-import { upstream } from '../portfolio/upstream';
+import { referenceData, type ReferenceReader } from '../portfolio/upstream';
 import type { TinvestClient } from '../tinvest';
 import { dailyCloses } from './daily-closes';
 import { syncOperations } from './sync-operations';
@@ -33,8 +32,8 @@ type Memo = Map<string, { series: AccountSeries; computedAt: number }>;
 const memo = (): Memo => ((globalThis as { [MEMO_KEY]?: Memo })[MEMO_KEY] ??= new Map());
 
 /** ISO currency → the uid of the currency instrument whose close is its rouble rate. */
-async function currencyInstruments(viewer: PortfolioViewer, tokenId: string): Promise<Map<string, string>> {
-  const { value } = await upstream(viewer, { tokenId, method: 'Currencies', args: {}, run: (client) => client.currencies() }, { reference: true });
+async function currencyInstruments(reader: ReferenceReader, tokenId: string): Promise<Map<string, string>> {
+  const value = await referenceData(reader, { tokenId, method: 'Currencies', args: {}, run: (client) => client.currencies() });
   const byIso = new Map<string, string>();
   // Prefer the "tomorrow" settlement instruments T-Invest's portfolio uses (…_TOM / …TOM).
   const sorted = [...value].sort((a, b) => Number(/TOM$/.test(b.ticker)) - Number(/TOM$/.test(a.ticker)));
@@ -54,8 +53,11 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
 }
 
-/** Builds (or reuses) an account's derived history; `client` was authorized for this viewer and account by the caller. */
-export async function accountSeries(viewer: PortfolioViewer, client: TinvestClient, tokenId: string, accountId: string, now = new Date()): Promise<AccountSeries> {
+/**
+ * Builds (or reuses) an account's derived history; `client` was authorized for this reader (a viewer, or the
+ * snapshot job) and this account by the caller.
+ */
+export async function accountSeries(reader: ReferenceReader, client: TinvestClient, tokenId: string, accountId: string, now = new Date()): Promise<AccountSeries> {
   const account = await db().tokenAccount.findFirst({ where: { tokenId, accountId }, select: { openedAt: true } });
   const synced = await syncOperations(client, tokenId, accountId, account?.openedAt ?? null, now);
   const key = `${accountId}`;
@@ -64,7 +66,7 @@ export async function accountSeries(viewer: PortfolioViewer, client: TinvestClie
 
   const ledger = buildLedger(synced.operations);
   const instrumentUids = [...new Set(ledger.entries.flatMap((entry) => ('instrumentUid' in entry && entry.instrumentUid ? [entry.instrumentUid] : [])))];
-  const instruments = new Map(await Promise.all(instrumentUids.map(async (uid) => [uid, await instrumentInfo(viewer, tokenId, uid)] as const)));
+  const instruments = new Map(await Promise.all(instrumentUids.map(async (uid) => [uid, await instrumentInfo(reader, tokenId, uid)] as const)));
   const cashCurrencyOf = (uid: string) => {
     const instrument = instruments.get(uid);
     return instrument?.kind === 'currency' && instrument.isoCurrency ? instrument.isoCurrency.toUpperCase() : null;
@@ -92,7 +94,7 @@ export async function accountSeries(viewer: PortfolioViewer, client: TinvestClie
     const currency = instruments.get(uid)?.currency.toUpperCase();
     if (currency && currency !== 'RUB') currencies.add(currency);
   }
-  const rateInstruments = currencies.size > 0 ? await currencyInstruments(viewer, tokenId) : new Map<string, string>();
+  const rateInstruments = currencies.size > 0 ? await currencyInstruments(reader, tokenId) : new Map<string, string>();
   const rates = new Map<string, Map<Day, string>>();
   await inBatches([...currencies], FETCH_CONCURRENCY, async (currency) => {
     const uid = rateInstruments.get(currency);
@@ -121,7 +123,7 @@ export async function accountSeries(viewer: PortfolioViewer, client: TinvestClie
     if (price) lastPrices.set(uid, price);
   }
   const result: AccountSeries = { accountId, ledger, series, fifo: buildFifo(ledger), instruments, lastPrices, syncedAt: synced.syncedAt };
-  await recordSnapshots(accountId, series, known ? synced.changedFrom : first);
+  await recordSnapshots(accountId, series, synced.changedFrom);
   const entries = memo();
   entries.delete(key);
   if (entries.size >= MEMO_MAX) entries.delete(entries.keys().next().value!);
@@ -129,10 +131,13 @@ export async function accountSeries(viewer: PortfolioViewer, client: TinvestClie
   return result;
 }
 
-/** Replaces the account's recorded days from `from` on (all of them when `from` is null and none exist). */
-async function recordSnapshots(accountId: string, series: ValuePoint[], from: Day | null): Promise<void> {
-  let start = from;
-  if (start === null && (await db().accountDaySnapshot.count({ where: { accountId } })) === 0) start = series[0]?.day ?? null;
+/**
+ * Records the account's days from the first one that may differ from what is stored: the first changed day, or the
+ * last recorded day (it may have been recorded while still under way), whichever is earlier; every day when none is.
+ */
+async function recordSnapshots(accountId: string, series: ValuePoint[], changedFrom: Day | null): Promise<void> {
+  const last = await db().accountDaySnapshot.findFirst({ where: { accountId }, orderBy: { day: 'desc' }, select: { day: true } });
+  const start = last ? (changedFrom !== null && changedFrom < last.day ? changedFrom : last.day) : (series[0]?.day ?? null);
   if (start === null) return;
   const rows = series.filter((point) => point.day >= start).map((point) => ({
     accountId,

@@ -2,15 +2,14 @@
 // portfolio is worth today (same operations, same prices), grants limit the accounts even when the
 // history is stored, a second view reuses the stored history, and bad input is a clear 400-class error.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ACCOUNTS, DEMO_TOKENS, startTinvestEmulator, type TinvestEmulator } from '@/emulator/tinvest';
+import { DEMO_ACCOUNTS, DEMO_TOKENS } from '@/emulator/tinvest';
 import type { RoleName } from '../auth/permissions';
 import { AppError } from '../errors';
 import { decimalToNanos } from '../money';
 import { createUser } from '../testing/create-user';
-import { createTestDatabase, type TestDatabase } from '../testing/test-db';
+import { emulatedTinvest, type EmulatedTinvest } from '../testing/emulated-tinvest';
 
-let emu: TinvestEmulator;
-let database: TestDatabase;
+let world: EmulatedTinvest;
 type Person = { id: string; email: string; role: RoleName };
 let owner: Person;
 let member: Person;
@@ -20,27 +19,20 @@ let m: {
   deposit: typeof import('../custody/deposit-tinvest-token').depositTinvestToken;
   setGrant: typeof import('../custody/set-grant').setGrant;
   flush: typeof import('../custody/record-usage').flushTokenUsage;
-  closeChannels: typeof import('../tinvest').closeChannels;
   cache: typeof import('../portfolio/upstream').portfolioCache;
   getAccountPortfolio: typeof import('../portfolio/get-account-portfolio').getAccountPortfolio;
   history: typeof import('./index');
   db: typeof import('../db').db;
 };
 
-const calls = (method: string) => emu.metrics().calls[method] ?? 0;
+const calls = (method: string) => world.emu.metrics().calls[method] ?? 0;
 
 beforeAll(async () => {
-  const realNow = Date.now.bind(Date);
-  emu = await startTinvestEmulator({ tickIntervalMs: 60_000, now: () => new Date(realNow()) });
-  process.env.TINVEST_PRODUCTION_ADDRESS = emu.address;
-  process.env.TINVEST_SANDBOX_ADDRESS = emu.sandboxAddress;
-  process.env.TOKEN_CHECKS = 'off';
-  database = await createTestDatabase();
+  world = await emulatedTinvest({ tickIntervalMs: 60_000 });
   m = {
     deposit: (await import('../custody/deposit-tinvest-token')).depositTinvestToken,
     setGrant: (await import('../custody/set-grant')).setGrant,
     flush: (await import('../custody/record-usage')).flushTokenUsage,
-    closeChannels: (await import('../tinvest')).closeChannels,
     cache: (await import('../portfolio/upstream')).portfolioCache,
     getAccountPortfolio: (await import('../portfolio/get-account-portfolio')).getAccountPortfolio,
     history: await import('./index'),
@@ -49,9 +41,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  m.closeChannels();
-  await emu.close();
-  await database.close();
+  await world?.close();
 });
 
 // One database for the file: building years of history is the slow part, and the tests read it in turn.

@@ -9,11 +9,12 @@ import { multiplyDecimals, percentOf, positionValue, roundDecimal } from './aggr
 import type { AccountPortfolioDto, AccountRefDto, InstrumentDto, PortfolioDto, PositionRowDto, PositionsDto } from './dto';
 import { instrumentDetails } from './get-instrument';
 import { fetchPortfolio, fetchPositions } from './get-portfolio';
+import type { ReferenceReader } from './upstream';
 
 /** Instrument reference data for a uid (name, lot, a bond's nominal, a future's increment value), cached for an hour; null if unknown. */
-export async function instrumentInfo(viewer: PortfolioViewer, tokenId: string, uid: string, kind?: string): Promise<InstrumentDto | null> {
+export async function instrumentInfo(reader: ReferenceReader, tokenId: string, uid: string, kind?: string): Promise<InstrumentDto | null> {
   try {
-    return await instrumentDetails(viewer, tokenId, uid, kind);
+    return await instrumentDetails(reader, tokenId, uid, kind);
   } catch {
     // Names are a nicety: a position still shows by its ticker.
     return null;

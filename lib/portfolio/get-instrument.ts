@@ -6,24 +6,24 @@ import { priceUnitOf, quoteToMoney } from '../money';
 import { marketDataToken, type PortfolioViewer } from './access';
 import type { CandleRange, InstrumentDto, InstrumentSearchResultDto, InstrumentViewDto } from './dto';
 import { fetchCandles } from './get-candles';
-import { upstream } from './upstream';
+import { referenceData, upstream, type ReferenceReader } from './upstream';
 
 // The kind-specific answers carry what the generic one lacks: a bond's nominal, a future's increment value, a currency's ISO code.
 const BY_KIND = { share: 'shareBy', bond: 'bondBy', etf: 'etfBy', currency: 'currencyBy', futures: 'futureBy' } as const;
 
 /** Reference data for a uid, from the kind-specific call when the kind is known (a portfolio's instrumentType) or found out; null if T-Invest knows no such instrument. */
-export async function instrumentDetails(viewer: PortfolioViewer, tokenId: string, uid: string, knownKind?: string): Promise<InstrumentDto | null> {
+export async function instrumentDetails(reader: ReferenceReader, tokenId: string, uid: string, knownKind?: string): Promise<InstrumentDto | null> {
   const byKind = (kind: string) => BY_KIND[kind as keyof typeof BY_KIND] as (typeof BY_KIND)[keyof typeof BY_KIND] | undefined;
   let generic: InstrumentDto | null = null;
   let method = knownKind ? byKind(knownKind) : undefined;
   if (!method) {
-    generic = (await upstream(viewer, { tokenId, method: 'GetInstrumentBy', args: { uid }, run: (client) => client.getInstrumentBy('uid', uid) }, { reference: true })).value;
+    generic = await referenceData(reader, { tokenId, method: 'GetInstrumentBy', args: { uid }, run: (client) => client.getInstrumentBy('uid', uid) });
     method = generic ? byKind(generic.kind) : undefined;
     if (!method) return generic;
   }
   const call = method;
-  const specific = await upstream(viewer, { tokenId, method: call[0]!.toUpperCase() + call.slice(1), args: { uid }, run: (client) => client[call]('uid', uid) }, { reference: true });
-  return specific.value ?? generic;
+  const specific = await referenceData(reader, { tokenId, method: call[0]!.toUpperCase() + call.slice(1), args: { uid }, run: (client) => client[call]('uid', uid) });
+  return specific ?? generic;
 }
 
 async function instrumentByUid(viewer: PortfolioViewer, tokenId: string, uid: string): Promise<InstrumentDto> {

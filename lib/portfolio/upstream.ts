@@ -4,7 +4,7 @@ import 'server-only';
 // The cache is shared (by every viewer, and with REDIS_URL by every instance), so the viewer's grant is checked on
 // every read, hit or miss, and account lists are cut to the grant after the cache: no cached answer reaches a narrower grant.
 import { clusterCachedCall } from '../cluster';
-import { ACCOUNT_LIST_RPCS, accountsNamedBy, authorizeViewerRead, onlyGrantedAccounts, tinvestFor } from '../custody/tinvest-for';
+import { ACCOUNT_LIST_RPCS, accountsNamedBy, authorizeViewerRead, onlyGrantedAccounts, tinvestFor, type TinvestJob } from '../custody/tinvest-for';
 import { isTinvestError, rateLimitState, type TinvestClient } from '../tinvest';
 import { createCachedCall, type Cached, type CachedCall } from './cached-call';
 import type { PortfolioViewer } from './access';
@@ -60,6 +60,22 @@ export async function upstream<T>(viewer: PortfolioViewer, call: UpstreamCall<T>
     budget: () => rateLimitState({ id: call.tokenId }, call.method),
   });
   return lists ? { ...cached, value: onlyGrantedAccounts(cached.value, scope.accountIds) } : cached;
+}
+
+/** Who reads instrument reference data: a person (authorized on every read) or a background job. */
+export type ReferenceReader = PortfolioViewer | { job: TinvestJob };
+
+/**
+ * Instrument reference data (not account data), from the shared hour-long cache: a person's read goes through
+ * `upstream` and its checks; a job's is called as the job, so its usage is recorded as the job's.
+ */
+export async function referenceData<T>(reader: ReferenceReader, call: Omit<UpstreamCall<T>, 'accountId'>): Promise<T> {
+  if (!('job' in reader)) return (await upstream(reader, call, { reference: true })).value;
+  const key = `${call.tokenId}|${call.method}|${stable(call.args)}`;
+  const cached = await referenceCache().call(key, async () => call.run(await tinvestFor({ job: reader.job }, call.tokenId)), {
+    budget: () => rateLimitState({ id: call.tokenId }, call.method),
+  });
+  return cached.value;
 }
 
 /** An uncached write (sandbox orders, pay-ins); afterwards the token's cached reads are dropped. */

@@ -173,6 +173,7 @@ async function main(): Promise<void> {
   const { flushTokenUsage } = await import('../custody/record-usage');
   const checks = startTokenHealthChecks();
   console.log(checks ? `Token checks: every token every ${config.TOKEN_CHECK_INTERVAL_MINUTES} minutes` : 'Token checks: off (TOKEN_CHECKS=off)');
+  const snapshots = (await import('../history/snapshot-job')).startDailySnapshots();
   // With REDIS_URL: join the cluster now, so access changes made elsewhere reach this instance's streams from the start.
   const { clusterStatus, pingRedis, shutdownCluster, startCluster } = await import('../cluster');
   console.log(startCluster() === 'single' ? 'Cluster: single process (no REDIS_URL)' : `Cluster: member over Redis (lease ${config.CLUSTER_LEASE_SECONDS} s)`);
@@ -192,6 +193,7 @@ async function main(): Promise<void> {
   const { drainAndExit } = await import('./drain');
   const closeResources = async () => {
     checks?.stop();
+    snapshots?.stop();
     (await import('./stream-hub')).existingStreamHub()?.close();
     metricsServer?.server.close();
     metricsServer?.server.closeAllConnections();
