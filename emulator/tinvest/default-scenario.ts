@@ -95,8 +95,9 @@ interface HistoryPlan {
   accountId: string;
   seed: number;
   opened: number;
-  /** Chance of a trade on a weekday. */
+  /** Chance of a trade on a weekday, tried `tradesPerDay` times (default once). */
   tradeChance: number;
+  tradesPerDay?: number;
   /** Monthly pay-in range in roubles. */
   deposit: [number, number];
   /** Currencies bought through their currency instrument now and then. */
@@ -232,16 +233,19 @@ function history(plan: HistoryPlan, insts: Inst[], prices: PriceProcess, to: num
         const units = BigInt((inst?.lot ?? 1) * 5);
         if (inst && !core.has(inst.uid) && trade(t, inst, false, units, 10, TRADE_FEE)) core.set(inst.uid, units);
       }
-    } else if (weekday && next() < plan.tradeChance) {
-      const inst = tradable[Math.floor(next() * tradable.length)];
-      if (inst && t < maturityOf(inst) - 30 * DAY) {
-        const sellable = (held.get(inst.uid)?.qty ?? 0n) - (core.get(inst.uid) ?? 0n);
-        const sell = sellable > 0n && next() < 0.3;
-        const lots = BigInt(1 + Math.floor(next() * (inst.kind === 'bond' ? 10 : 5)));
-        const lot = BigInt(inst.lot);
-        const half = (sellable / lot / 2n) * lot;
-        const units = sell ? (half > 0n && next() < 0.5 ? half : sellable) : lots * lot;
-        trade(t, inst, sell, units, 10 + Math.floor(next() * 6), TRADE_FEE);
+    } else if (weekday) {
+      for (let attempt = 0; attempt < (plan.tradesPerDay ?? 1); attempt++) {
+        if (next() >= plan.tradeChance) continue;
+        const inst = tradable[Math.floor(next() * tradable.length)];
+        if (inst && t < maturityOf(inst) - 30 * DAY) {
+          const sellable = (held.get(inst.uid)?.qty ?? 0n) - (core.get(inst.uid) ?? 0n);
+          const sell = sellable > 0n && next() < 0.3;
+          const lots = BigInt(1 + Math.floor(next() * (inst.kind === 'bond' ? 10 : 5)));
+          const lot = BigInt(inst.lot);
+          const half = (sellable / lot / 2n) * lot;
+          const units = sell ? (half > 0n && next() < 0.5 ? half : sellable) : lots * lot;
+          trade(t, inst, sell, units, 10 + Math.floor(next() * 6), TRADE_FEE);
+        }
       }
     }
     if (plan.withdrawals && dayOfMonth === 20 && next() < 0.08) {
@@ -323,5 +327,37 @@ export function buildDefaultScenario(now: Date = new Date()): Scenario {
       { id: DEMO_ACCOUNTS.other, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000002', type: 'broker', name: 'Основной', status: 'open', openedDate: opened.other, margin: true, money: other.money, positions: other.positions, operations: other.ops },
       { id: DEMO_ACCOUNTS.sandbox, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'broker', name: 'Песочница', status: 'open', openedDate: iso(today - 10 * DAY), sandbox: true, money: { RUB: '1000000' } },
     ],
+  };
+}
+
+/** The token of the analytics benchmark's scenario (one read-only token reaching every account). */
+export const BENCH_TOKEN = tokenValue(createRng(SEED ^ 0xbe9c));
+
+/**
+ * A heavy world for the analytics benchmark: `accounts` accounts of one user, each with `years` of history and
+ * several trades a weekday (about 20,000 operations per account over ten years), priced by the same process.
+ */
+export function buildAnalyticsBenchScenario({ accounts = 10, years = 10, tradesPerDay = 4, now = new Date() } = {}): Scenario {
+  const today = Math.floor(now.getTime() / DAY) * DAY;
+  const insts = instruments();
+  const priceAnchor = '2024-01-01T00:00:00.000Z';
+  const prices = new PriceProcess(SEED, Date.parse(priceAnchor), insts.map((i) => ({ uid: i.uid, startNanos: parseNanos(i.price.start), stepNanos: parseNanos(i.minPriceIncrement), volatility: i.price.volatility })), () => true);
+  const userId = 'b3e0c3e2-5b7d-4e8f-9a10-0000000000be';
+  const opened = today - Math.round(years * 365.25) * DAY + 9 * 3_600_000;
+  const built = Array.from({ length: accounts }, (_, i) => {
+    const accountId = `30000000${String(i).padStart(2, '0')}`;
+    const plan = { accountId, seed: SEED + 100 + i, opened, tradeChance: 0.95, tradesPerDay, deposit: [150_000, 400_000] as [number, number], fx: i % 2 ? ['USD'] : ['CNY'], withdrawals: i % 3 === 0 };
+    const h = history(plan, insts, prices, today);
+    return { id: accountId, userId, type: 'broker' as const, name: `Счёт ${i + 1}`, status: 'open' as const, openedDate: new Date(opened).toISOString(), money: h.money, positions: h.positions, operations: h.ops };
+  });
+  return {
+    name: 'analytics benchmark',
+    seed: SEED,
+    priceAnchor,
+    schedule: 'always',
+    users: [{ id: userId, tariff: 'investor', qualStatus: false, qualifiedForWorkWith: [], limitGrade: 1 }],
+    tokens: [{ label: 'bench-readonly', kind: 'readonly', value: BENCH_TOKEN, userId, issuedAt: new Date(today - 10 * DAY).toISOString() }],
+    instruments: insts,
+    accounts: built,
   };
 }

@@ -11,7 +11,7 @@ import type { InstrumentDto } from '../portfolio/dto';
 import { referenceData, type ReferenceReader } from '../portfolio/upstream';
 import type { TinvestClient } from '../tinvest';
 import { dailyCloses } from './daily-closes';
-import { syncOperations } from './sync-operations';
+import { SYNC_FRESH_MS, syncOperations } from './sync-operations';
 
 export interface AccountSeries {
   accountId: string;
@@ -58,11 +58,19 @@ async function inBatches<T>(items: T[], size: number, work: (item: T) => Promise
  * snapshot job) and this account by the caller.
  */
 export async function accountSeries(reader: ReferenceReader, client: TinvestClient, tokenId: string, accountId: string, now = new Date()): Promise<AccountSeries> {
+  const key = accountId;
+  const known = memo().get(key);
+  const seriesFresh = known !== undefined && now.getTime() - known.computedAt < SERIES_FRESH_MS;
+  // A warm view reads one timestamp, not years of stored operations: the memo is what they were when last stored.
+  const stamp = seriesFresh ? await db().accountHistory.findUnique({ where: { accountId }, select: { syncedAt: true } }) : null;
+  if (known && stamp && stamp.syncedAt.getTime() === known.series.syncedAt.getTime() && now.getTime() - stamp.syncedAt.getTime() < SYNC_FRESH_MS) return known.series;
   const account = await db().tokenAccount.findFirst({ where: { tokenId, accountId }, select: { openedAt: true } });
   const synced = await syncOperations(client, tokenId, accountId, account?.openedAt ?? null, now);
-  const key = `${accountId}`;
-  const known = memo().get(key);
-  if (known && synced.changedFrom === null && known.series.syncedAt.getTime() === synced.syncedAt.getTime() && now.getTime() - known.computedAt < SERIES_FRESH_MS) return known.series;
+  // Nothing new since the operations the memo was built from (this or another instance may have stored them).
+  if (known && seriesFresh && synced.changedFrom === null && synced.previousSyncedAt?.getTime() === known.series.syncedAt.getTime()) {
+    known.series = { ...known.series, syncedAt: synced.syncedAt };
+    return known.series;
+  }
 
   const ledger = buildLedger(synced.operations);
   const instrumentUids = [...new Set(ledger.entries.flatMap((entry) => ('instrumentUid' in entry && entry.instrumentUid ? [entry.instrumentUid] : [])))];

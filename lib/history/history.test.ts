@@ -113,12 +113,12 @@ describe('analytics', () => {
     const portfolio = await m.getAccountPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker);
     const held = portfolio.positions.find((p) => p.instrumentType === 'share')!;
     const lots = await m.history.instrumentLots(owner, held.instrumentUid);
-    const broker = lots.accounts.find((a) => a.accountId === DEMO_ACCOUNTS.broker)!;
+    const broker = lots!.accounts.find((a) => a.accountId === DEMO_ACCOUNTS.broker)!;
     expect(`${broker.quantity}`).toBe(held.quantity);
     expect(broker.lots.reduce((sum, lot) => sum + BigInt(lot.quantity), 0n)).toBe(BigInt(broker.quantity));
     await m.setGrant(owner, tokenId, member.id, [DEMO_ACCOUNTS.iis]);
     const seen = await m.history.instrumentLots(member, held.instrumentUid);
-    expect(seen.accounts.map((a) => a.accountId).filter((id) => id !== DEMO_ACCOUNTS.iis)).toEqual([]);
+    expect(seen!.accounts.map((a) => a.accountId).filter((id) => id !== DEMO_ACCOUNTS.iis)).toEqual([]);
   });
 
   it('refuses malformed input field by field', () => {

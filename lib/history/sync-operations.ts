@@ -23,6 +23,8 @@ export interface SyncedOperations {
   /** The first day whose operations differ from what was stored (null: nothing changed). */
   changedFrom: Day | null;
   syncedAt: Date;
+  /** When the operations this sync started from were stored (null: none were). */
+  previousSyncedAt: Date | null;
 }
 
 async function fetchAll(client: TinvestClient, tokenId: string, accountId: string, from: Date, to: Date): Promise<OperationDto[]> {
@@ -45,7 +47,7 @@ const dayOf = (operation: OperationDto): Day | null => (operation.at ? dayOfMs(D
 export async function syncOperations(client: TinvestClient, tokenId: string, accountId: string, openedAt: Date | null, now = new Date()): Promise<SyncedOperations> {
   const stored = await db().accountHistory.findUnique({ where: { accountId } });
   const known = (stored?.operations ?? []) as unknown as OperationDto[];
-  if (stored && now.getTime() - stored.syncedAt.getTime() < SYNC_FRESH_MS) return { operations: known, changedFrom: null, syncedAt: stored.syncedAt };
+  if (stored && now.getTime() - stored.syncedAt.getTime() < SYNC_FRESH_MS) return { operations: known, changedFrom: null, syncedAt: stored.syncedAt, previousSyncedAt: stored.syncedAt };
 
   const from = stored ? stored.resyncFrom : new Date(Math.min(openedAt?.getTime() ?? EARLIEST, now.getTime()));
   const fresh = await fetchAll(client, tokenId, accountId, from, now);
@@ -74,5 +76,5 @@ export async function syncOperations(client: TinvestClient, tokenId: string, acc
   const resyncFrom = new Date(Math.max(from.getTime(), Math.min(now.getTime(), latest ? Date.parse(latest) : now.getTime()) - RESTATE_WINDOW_MS));
   const data = { operations: operations as unknown as object, resyncFrom, syncedAt: now, changedFrom };
   await db().accountHistory.upsert({ where: { accountId }, create: { accountId, ...data }, update: data });
-  return { operations, changedFrom, syncedAt: now };
+  return { operations, changedFrom, syncedAt: now, previousSyncedAt: stored?.syncedAt ?? null };
 }

@@ -23,7 +23,7 @@ export default async function InstrumentPage({ params, searchParams }: { params:
   const t = await getTranslations('instrument');
   // A token id that cannot be one is ignored, as if none was named.
   const tokenId = idSegment.safeParse(token).data ?? null;
-  const [{ data, failure }, lots] = await Promise.all([loadInstrumentPage(viewer, parsed.data.uid, { token: tokenId }), instrumentLots(viewer, parsed.data.uid).catch(() => null)]);
+  const [{ data, failure }, lots] = await Promise.all([loadInstrumentPage(viewer, parsed.data.uid, { token: tokenId }), instrumentLots(viewer, parsed.data.uid)]);
   return (
     <>
       <PageHeader title={data ? `${data.instrument.name} (${data.instrument.ticker})` : t('loadFailed')} />
