@@ -10,6 +10,7 @@ import { createTokenHandle } from '@/lib/vault/token-handle';
 import { createHub, type Hub } from './create-hub';
 import type { HubDataEvent, HubEvent, HubHealthEvent, HubStatusEvent } from './dto';
 import { tinvestUpstreams } from './tinvest-upstreams';
+import { implement } from '../testing/foreign-tinvest';
 
 const ACCOUNT = '2000111222';
 const calls = { portfolioStream: 0, positionsStream: 0, getPortfolio: 0, getPositions: 0 };
@@ -19,21 +20,6 @@ let cash = 1000;
 const rub = (units: number) => ({ currency: 'rub', units, nano: 0 });
 const unimplemented = () => new ServerError(Status.UNIMPLEMENTED, 'Method not implemented');
 
-/** Every method of a service: the given ones, the rest answering UNIMPLEMENTED (as the streams here do). */
-function implement(definition: { methods: Record<string, { responseStream: boolean }> }, given: Record<string, unknown>): never {
-  const impl: Record<string, unknown> = { ...given };
-  for (const [name, method] of Object.entries(definition.methods)) {
-    impl[name] ??= method.responseStream
-      ? async function* () {
-          yield* [];
-          throw unimplemented();
-        }
-      : async () => {
-          throw unimplemented();
-        };
-  }
-  return impl as never;
-}
 
 let server: Server;
 let address: string;

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RoleName } from '../auth/permissions';
 import { createUser } from '../testing/create-user';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db';
+import { implement, tokenOf } from '../testing/foreign-tinvest';
 
 const ALPHA = 't.overview-foreign-alpha-0123456789abcdefghij';
 const BETA = 't.overview-foreign-beta-0123456789abcdefghijk';
@@ -24,29 +25,12 @@ const q = (units: number, nano = 0) => ({ units, nano });
 /** Per token: the budget left that GetPortfolio reports; `down` makes every GetPortfolio fail. */
 const upstream = { down: false, remaining: { [ALPHA]: 190, [BETA]: 190 } as Record<string, number>, portfolioCalls: [] as [string, string][] };
 
-const tokenOf = (ctx: CallContext) => (ctx.metadata.get('authorization') ?? '').replace(/^Bearer /, '');
-
 function rateHeaders(md: Metadata, remaining: number) {
   md.set('x-ratelimit-limit', '200, 200;w=60');
   md.set('x-ratelimit-remaining', String(remaining));
   md.set('x-ratelimit-reset', '30');
 }
 
-function implement(definition: { methods: Record<string, { responseStream: boolean }> }, given: Record<string, unknown>): never {
-  const impl: Record<string, unknown> = { ...given };
-  for (const [name, method] of Object.entries(definition.methods)) {
-    const unimplemented = () => new ServerError(Status.UNIMPLEMENTED, '');
-    impl[name] ??= method.responseStream
-      ? async function* () {
-          yield* [];
-          throw unimplemented();
-        }
-      : async () => {
-          throw unimplemented();
-        };
-  }
-  return impl as never;
-}
 
 const account = (id: string, accessLevel: AccessLevel) => ({ ...Account.fromJSON({}), id, name: `Account ${id}`, type: AccountType.ACCOUNT_TYPE_TINKOFF, status: AccountStatus.ACCOUNT_STATUS_OPEN, accessLevel });
 

@@ -12,6 +12,7 @@ import { createTinvestClient } from './create-tinvest-client';
 import type { MarketDataEvent } from './dto';
 import { clearRateLimits, rateLimitState } from './rate-limit-state';
 import { TinvestError } from './tinvest-error';
+import { implement } from '../testing/foreign-tinvest';
 
 const TOKEN = 't.foreign-server-test-token-0123456789';
 const TRACKING = '6437a9e1-0d4b-4c8e-9a3f-1b2c3d4e5f60';
@@ -40,23 +41,6 @@ function tinvestFailure(ctx: CallContext, code: Status, apiCode: string, message
 
 const seen: { authorization?: string; appName?: string; portfolioCurrency?: number; lastPriceIds?: string[]; streamRequests: MarketDataRequest[] } = { streamRequests: [] };
 
-/** Fills every method the definition has; the ones a test needs are given, the rest answer UNIMPLEMENTED. */
-function implement<D extends { methods: Record<string, { responseStream: boolean }> }>(definition: D, given: Record<string, unknown>): never {
-  const impl: Record<string, unknown> = { ...given };
-  for (const [name, method] of Object.entries(definition.methods)) {
-    if (impl[name]) continue;
-    const unimplemented = () => new ServerError(Status.UNIMPLEMENTED, '');
-    impl[name] = method.responseStream
-      ? async function* () {
-          yield* [];
-          throw unimplemented();
-        }
-      : async () => {
-          throw unimplemented();
-        };
-  }
-  return impl as never;
-}
 
 let server: Server;
 let address: string;
