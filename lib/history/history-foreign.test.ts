@@ -4,7 +4,7 @@
 // figures are computed by hand: they must come out to the kopeck.
 //   2024-01-10 deposit 10,000 · 2024-01-11 buy 10 @ 100 (fee 3) · 2024-03-01 dividend 50 (tax 6.50)
 //   2024-04-01 sell 4 @ 120 (fee 1.44) · closes: 100 (2024-01-11), 110 (2024-02-01), 120 (2024-04-01), 130 (2025-06-02)
-import { createServer, type CallContext, type Server } from 'nice-grpc';
+import { createServer, type Server } from 'nice-grpc';
 import { Share, ShareResponse, Instrument, InstrumentResponse, InstrumentsServiceDefinition } from 'tinkoff-invest-api/dist/generated/instruments.js';
 import { GetCandlesResponse, HistoricCandle, MarketDataServiceDefinition } from 'tinkoff-invest-api/dist/generated/marketdata.js';
 import { GetOperationsByCursorResponse, OperationItem, OperationState, OperationType, OperationsServiceDefinition } from 'tinkoff-invest-api/dist/generated/operations.js';
