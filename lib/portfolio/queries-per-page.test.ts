@@ -15,7 +15,7 @@ vi.mock('../auth/next-auth', () => import('../testing/fake-session'));
  * the page's data. The overview also counts its team summary's own viewer check, which a page shares with the
  * layout through the request cache.
  */
-const BUDGET = { overview: 9, account: 5, tokens: 4 };
+const BUDGET = { overview: 7, account: 5, tokens: 4 };
 
 let emu: TinvestEmulator;
 let database: TestDatabase;

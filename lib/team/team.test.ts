@@ -15,6 +15,7 @@ import { changeMemberRole } from './change-member-role';
 import { disableMember } from './disable-member';
 import { enableMember } from './enable-member';
 import { getInvite } from './get-invite';
+import { getTeamSummary } from './get-team-summary';
 import { inviteMember } from './invite-member';
 import { listTeam } from './list-team';
 import { lockTeam } from './lock-team';
@@ -378,3 +379,21 @@ describe('the audit trail', () => {
   });
 });
 
+
+describe('the overview team card', () => {
+  it('counts active and disabled members, and pending invites only for those who may invite', async () => {
+    const owner = await createUser('owner');
+    const member = await createUser('member');
+    const leaver = await createUser('member');
+    actAs(owner);
+    await disableMember(leaver.id);
+    await inviteMember({ name: 'Pending', email: 'pending@example.test', role: 'member', method: 'link' });
+    await inviteMember({ name: 'Revoked', email: 'revoked@example.test', role: 'member', method: 'link' });
+    await revokeInvite((await listTeam()).invites.find((invite) => invite.email === 'revoked@example.test')!.id);
+    // Sent long ago: expired by now.
+    await inviteMember({ name: 'Old', email: 'old@example.test', role: 'member', method: 'link' }, new Date(Date.now() - 400 * 86_400_000));
+    expect(await getTeamSummary()).toEqual({ active: 2, disabled: 1, pendingInvites: 1 });
+    actAs(member);
+    expect(await getTeamSummary()).toEqual({ active: 2, disabled: 1, pendingInvites: null });
+  });
+});
