@@ -10,19 +10,11 @@
 // RSS is read right after start, after one request to each URL, every 5 s under load (reported per
 // minute, so growth between minute 5 and 10 of a long run shows) and 10 s after the last URL.
 // /api/health runs in the same run as the floor (the cost of the HTTP stack and the session-less path).
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_ACCOUNTS, DEMO_TOKENS } from '@/emulator/tinvest/default-scenario';
-
-const ROOT = path.resolve(import.meta.dirname, '..');
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at > 0 && process.argv[at + 1] ? process.argv[at + 1]! : fallback;
-}
+import { cpuMs, depositToken, option, percentile, ROOT, rssMiB, setupCodeFrom, signInOwner, start, waitFor } from './harness';
 
 const USERS = option('users', '10,50').split(',').map(Number);
 const SECONDS = Number(option('seconds', '15'));
@@ -37,75 +29,6 @@ if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is comp
 const NODE_OPTIONS = option('node-options', '').split(' ').filter(Boolean);
 const SERVER_ENTRY = SERVER === 'compiled' ? ['.next/strongroom/main.mjs'] : ['--import', 'tsx', 'lib/server/main.ts'];
 
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime are fields 14 and 15 of stat; after "pid (comm) " the state is index 0.
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
-}
-
-function rssMiB(pid: number): number {
-  const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return Math.round(Number(line?.[1] ?? 0) / 1024);
-}
-
-function start(command: string, args: string[], env: Record<string, string>, log: string): ChildProcess {
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = fs.createWriteStream(log);
-  child.stdout!.pipe(out);
-  child.stderr!.pipe(out);
-  return child;
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, seconds = 120): Promise<void> {
-  const until = Date.now() + seconds * 1000;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} did not come up within ${seconds} s`);
-}
-
-/** Cookies from Set-Cookie headers, merged into a jar (name → value). */
-function keep(jar: Map<string, string>, response: Response): void {
-  for (const header of response.headers.getSetCookie()) {
-    const [pair] = header.split(';');
-    const eq = pair!.indexOf('=');
-    jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
-  }
-}
-const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-
-async function signInOwner(setupCode: string): Promise<string> {
-  const owner = { name: 'Bench Owner', email: 'bench@strongroom.test', password: 'bench-password-long-enough' };
-  const setup = await fetch(`${BASE}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json', origin: BASE }, body: JSON.stringify({ ...owner, code: setupCode }) });
-  if (setup.status !== 201) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
-  const jar = new Map<string, string>();
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  keep(jar, csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const signIn = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieHeader(jar), origin: BASE },
-    body: new URLSearchParams({ csrfToken, email: owner.email, password: owner.password, json: 'true' }),
-  });
-  keep(jar, signIn);
-  const cookie = cookieHeader(jar);
-  const session = (await (await fetch(`${BASE}/api/auth/session`, { headers: { cookie } })).json()) as { uid?: string };
-  if (!session.uid) throw new Error('sign-in failed');
-  return cookie;
-}
-
-async function deposit(cookie: string): Promise<string> {
-  const response = await fetch(`${BASE}/api/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, origin: BASE },
-    body: JSON.stringify({ label: 'Bench read-only', value: DEMO_TOKENS.readonly, endpoint: { kind: 'production' } }),
-  });
-  if (response.status !== 201 && response.status !== 200) throw new Error(`deposit: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { token: { id: string } }).token.id;
-}
-
 interface Result {
   url: string;
   users: number;
@@ -115,6 +38,8 @@ interface Result {
   p50Ms: number;
   p95Ms: number;
   errors: number;
+  /** The response body's size, decompressed (fetch asks for gzip as a browser does; the server's compression is in its CPU). */
+  bodyKiB: number;
   rssMiB: number;
   /** The highest RSS sampled in each minute of the run (every 5 s). */
   rssMaxByMinuteMiB: number[];
@@ -126,6 +51,7 @@ async function load(pid: number, url: string, users: number, cookie: string | nu
   for (let i = 0; i < 5; i++) await (await fetch(`${BASE}${url}`, { headers })).arrayBuffer();
   const latencies: number[] = [];
   let errors = 0;
+  let bodyBytes = 0;
   const end = Date.now() + SECONDS * 1000;
   const cpuBefore = cpuMs(pid);
   const started = performance.now();
@@ -141,7 +67,7 @@ async function load(pid: number, url: string, users: number, cookie: string | nu
         const t0 = performance.now();
         const response = await fetch(`${BASE}${url}`, { headers }).catch(() => null);
         if (!response || response.status >= 400) errors++;
-        await response?.arrayBuffer();
+        bodyBytes = (await response?.arrayBuffer())?.byteLength ?? bodyBytes;
         latencies.push(performance.now() - t0);
       }
     }),
@@ -151,8 +77,7 @@ async function load(pid: number, url: string, users: number, cookie: string | nu
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuMs(pid) - cpuBefore;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 10) / 10;
-  return { url, users, requests: latencies.length, perSecond: Math.round(latencies.length / elapsed), cpuMsPerRequest: Math.round((cpu / latencies.length) * 10) / 10, p50Ms: at(0.5), p95Ms: at(0.95), errors, rssMiB: rssMiB(pid), rssMaxByMinuteMiB };
+  return { url, users, requests: latencies.length, perSecond: Math.round(latencies.length / elapsed), cpuMsPerRequest: Math.round((cpu / latencies.length) * 10) / 10, p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), errors, bodyKiB: Math.round(bodyBytes / 102.4) / 10, rssMiB: rssMiB(pid), rssMaxByMinuteMiB };
 }
 
 async function main() {
@@ -188,10 +113,8 @@ async function main() {
     await waitFor(async () => (await fetch(`http://127.0.0.1:${ports.admin}/healthz`)).ok, 'the emulator');
     await waitFor(async () => (await fetch(`${BASE}/api/health`)).ok, 'Strongroom');
     const idleRss = rssMiB(server.pid!);
-    const code = fs.readFileSync(path.join(work, 'server.log'), 'utf8').match(/Setup code\s+(\S+)/)?.[1];
-    if (!code) throw new Error('no setup code in the server log');
-    const cookie = await signInOwner(code);
-    const tokenId = await deposit(cookie);
+    const cookie = await signInOwner(BASE, setupCodeFrom(path.join(work, 'server.log')));
+    const tokenId = await depositToken(BASE, cookie, 'Bench read-only', DEMO_TOKENS.readonly);
     const targets: [string, boolean][] = [
       ['/api/health', false],
       ['/overview', true],
