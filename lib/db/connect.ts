@@ -24,13 +24,24 @@ const globalForDb = globalThis as unknown as { strongroomPglite?: Map<string, PG
  * One PGlite instance per directory per process: PGlite is single-connection, and the custom
  * server, the migrations and Next's bundled route code must all share it.
  */
+/**
+ * PGlite's own defaults plus smaller buffers: PostgreSQL's 128 MB of shared_buffers are allocated in PGlite's
+ * WebAssembly memory, while the database is small and read through the OS page cache anyway (about 120 MiB
+ * less RSS; docs/PERFORMANCE.md).
+ */
+const PGLITE_START_PARAMS = [
+  ...['--single', '-F', '-O', '-j', '-c', 'search_path=public', '-c', 'exit_on_error=false', '-c', 'log_checkpoints=false'],
+  ...['-c', 'max_worker_processes=0', '-c', 'max_parallel_workers=0', '-c', 'max_parallel_workers_per_gather=0'],
+  ...['-c', 'shared_buffers=16MB', '-c', 'wal_buffers=4MB'],
+];
+
 export function openPglite(directory: string | null): PGlite {
   const instances = (globalForDb.strongroomPglite ??= new Map());
   const key = directory ?? ':memory:';
   let instance = instances.get(key);
   if (!instance || instance.closed) {
     if (directory) fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
-    instance = directory ? new PGlite(directory) : new PGlite();
+    instance = new PGlite({ ...(directory ? { dataDir: directory } : {}), startParams: PGLITE_START_PARAMS });
     instances.set(key, instance);
   }
   return instance;
