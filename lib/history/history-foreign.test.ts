@@ -172,5 +172,14 @@ describe('analytics against a terse foreign server', () => {
   it('lists the lots of the share on its instrument page', async () => {
     const lots = await m.history.instrumentLots(owner, SHARE);
     expect(lots?.accounts).toEqual([expect.objectContaining({ tokenId, accountId: ACCOUNT, quantity: '6', cost: '601.8', realised: '77.36', lots: [{ openedOn: '2024-01-11', quantity: '6', cost: '601.8' }] })]);
+    // Every executed operation naming the share (its fees and the dividend's tax too), newest first.
+    expect(lots!.accounts[0]!.operationCount).toBe(6);
+    expect(lots!.accounts[0]!.recentOperations.map((operation) => operation.id)).toEqual(['op6', 'op7', 'op4', 'op5', 'op2', 'op3']);
+    expect(lots!.accounts[0]!.recentOperations[0]).toMatchObject({ type: 'sell', quantity: '4', payment: { amount: '480', currency: 'RUB' } });
+    // At 130: 6 × 130 = 780 against 601.80 paid for the open lots.
+    const priced = m.history.priceLots(lots!, { amount: '130', currency: 'RUB' });
+    expect(priced.accounts[0]).toMatchObject({ value: '780', unrealised: '178.2' });
+    // A price in another currency than the lots values nothing.
+    expect(m.history.priceLots(lots!, { amount: '1.5', currency: 'USD' }).accounts[0]).toMatchObject({ value: null, unrealised: null });
   });
 });

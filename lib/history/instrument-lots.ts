@@ -1,13 +1,14 @@
 import 'server-only';
-// "Your lots" on an instrument page: FIFO lots and realised P&L of one instrument in each account the
-// viewer may see, from the operations Analytics already stored (a page view never starts a history build).
+// "Your position" on an instrument page: FIFO lots, realised and unrealised P&L and the latest operations of
+// one instrument in each account the viewer may see, from the operations Analytics already stored (a page
+// view never starts a history build).
 import { buildFifo, buildLedger, openCost, openQuantity, type Day, type FifoResult } from '../analytics';
 import { tinvestFor } from '../custody/tinvest-for';
 import { db } from '../db';
 import { logger } from '../log';
-import { nanosToDecimal } from '../money';
+import { decimalToNanos, nanosToDecimal } from '../money';
 import type { PortfolioViewer } from '../portfolio/access';
-import type { OperationDto } from '../tinvest/dto';
+import type { MoneyDto, OperationDto, OperationTypeName } from '../tinvest/dto';
 import { analyticsAccounts } from './analytics';
 
 export interface InstrumentLotsDto {
@@ -23,28 +24,61 @@ export interface InstrumentLotsDto {
     cost: string;
     realised: string;
     lots: { openedOn: Day; quantity: string; cost: string }[];
+    /** The open lots at the instrument's last price, in the lots' currency; null until priced (priceLots). */
+    value: string | null;
+    unrealised: string | null;
+    /** Executed operations of this instrument in the account: how many, and the latest few, newest first. */
+    operationCount: number;
+    recentOperations: InstrumentOperationDto[];
   }[];
 }
+
+export interface InstrumentOperationDto {
+  id: string;
+  at: string | null;
+  type: OperationTypeName;
+  quantity: string;
+  price: MoneyDto | null;
+  payment: MoneyDto | null;
+}
+
+/** How many of an instrument's operations the page lists; the operations page has the rest. */
+const RECENT_OPERATIONS = 10;
 
 const MEMO_KEY = Symbol.for('strongroom.history.account-books');
 const MEMO_MAX = 100;
 type Books = FifoResult['books'];
-type Memo = Map<string, { syncedAt: number; books: Books }>;
+type Operations = Map<string, { count: number; recent: InstrumentOperationDto[] }>;
+type Memo = Map<string, { syncedAt: number; books: Books; operations: Operations }>;
 const memo = (): Memo => ((globalThis as { [MEMO_KEY]?: Memo })[MEMO_KEY] ??= new Map());
 
-/** Every instrument's FIFO book of an account, from its stored operations; rebuilt only when a sync stored new ones. */
-async function accountBooks(accountId: string): Promise<{ books: Books; syncedAt: Date } | null> {
+/** Each instrument's executed operations: a count and the latest few (only those are kept in memory). */
+function operationsByInstrument(operations: OperationDto[]): Operations {
+  const byInstrument: Operations = new Map();
+  const newestFirst = operations.filter((operation) => operation.instrumentUid && operation.state === 'executed').sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
+  for (const operation of newestFirst) {
+    const entry = byInstrument.get(operation.instrumentUid) ?? { count: 0, recent: [] };
+    entry.count++;
+    if (entry.recent.length < RECENT_OPERATIONS) entry.recent.push({ id: operation.id, at: operation.at, type: operation.type, quantity: operation.quantity, price: operation.price, payment: operation.payment });
+    byInstrument.set(operation.instrumentUid, entry);
+  }
+  return byInstrument;
+}
+
+/** Every instrument's FIFO book and latest operations of an account, from its stored operations; rebuilt only when a sync stored new ones. */
+async function accountBooks(accountId: string): Promise<{ books: Books; operations: Operations; syncedAt: Date } | null> {
   const stamp = await db().accountHistory.findUnique({ where: { accountId }, select: { syncedAt: true } });
   if (!stamp) return null;
   const known = memo().get(accountId);
-  if (known && known.syncedAt === stamp.syncedAt.getTime()) return { books: known.books, syncedAt: stamp.syncedAt };
+  if (known && known.syncedAt === stamp.syncedAt.getTime()) return { ...known, syncedAt: stamp.syncedAt };
   const stored = await db().accountHistory.findUnique({ where: { accountId }, select: { operations: true, syncedAt: true } });
   if (!stored) return null;
-  const books = buildFifo(buildLedger(stored.operations as unknown as OperationDto[])).books;
+  const operations = stored.operations as unknown as OperationDto[];
+  const built = { syncedAt: stored.syncedAt.getTime(), books: buildFifo(buildLedger(operations)).books, operations: operationsByInstrument(operations) };
   memo().delete(accountId);
   if (memo().size >= MEMO_MAX) memo().delete(memo().keys().next().value!);
-  memo().set(accountId, { syncedAt: stored.syncedAt.getTime(), books });
-  return { books, syncedAt: stored.syncedAt };
+  memo().set(accountId, built);
+  return { ...built, syncedAt: stored.syncedAt };
 }
 
 /** The viewer's lots of one instrument; null (logged) when they cannot be read, as the page shows the rest without them. */
@@ -72,6 +106,10 @@ export async function instrumentLots(viewer: PortfolioViewer, instrumentUid: str
         cost: nanosToDecimal(openCost(book)),
         realised: nanosToDecimal(book.realised),
         lots: book.lots.map((lot) => ({ openedOn: lot.openedOn, quantity: lot.quantity.toString(), cost: nanosToDecimal(lot.cost) })),
+        value: null,
+        unrealised: null,
+        operationCount: stored.operations.get(instrumentUid)?.count ?? 0,
+        recentOperations: stored.operations.get(instrumentUid)?.recent ?? [],
       });
     }
     return { accounts };
@@ -79,4 +117,19 @@ export async function instrumentLots(viewer: PortfolioViewer, instrumentUid: str
     logger().warn({ err: error, instrumentUid }, 'instrument lots unavailable');
     return null;
   }
+}
+
+/**
+ * The open lots valued at the instrument's last price (money per unit, as the instrument page has it): value =
+ * units × price, unrealised = value − the lots' cost (fees included). Left null where the price is missing or in
+ * another currency than the lots, rather than mixing currencies.
+ */
+export function priceLots(data: InstrumentLotsDto, lastPrice: MoneyDto | null): InstrumentLotsDto {
+  return {
+    accounts: data.accounts.map((account) => {
+      if (!lastPrice || lastPrice.currency.toLowerCase() !== account.currency.toLowerCase()) return account;
+      const value = BigInt(account.quantity) * decimalToNanos(lastPrice.amount);
+      return { ...account, value: nanosToDecimal(value), unrealised: nanosToDecimal(value - decimalToNanos(account.cost)) };
+    }),
+  };
 }

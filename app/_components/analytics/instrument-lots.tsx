@@ -1,13 +1,19 @@
-// The viewer's lots of one instrument, per account, on the instrument page (FIFO, fees in cost).
-import { useTranslations } from 'next-intl';
+// The viewer's position in one instrument, per account, on the instrument page: FIFO lots (fees in cost),
+// P&L at the last price, and the latest operations with a link to all of them.
+import { useFormatter, useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { Money, Quantity } from '@/app/_components/portfolio/format';
+import { focusRing } from '@/app/_components/ui/button';
 import { Card } from '@/app/_components/ui/card';
 import { ScrollRegion } from '@/app/_components/ui/scroll-region';
 import type { InstrumentLotsDto } from '@/lib/history';
+import { OPERATION_TYPE_FILTERS } from '@/lib/portfolio/schema';
 
-export function InstrumentLots({ data }: { data: InstrumentLotsDto }) {
+export function InstrumentLots({ data, instrumentUid }: { data: InstrumentLotsDto; instrumentUid: string }) {
   const t = useTranslations('analytics.lots');
+  const operations = useTranslations('operations');
+  const format = useFormatter();
+  const typeName = (type: string) => ((OPERATION_TYPE_FILTERS as readonly string[]).includes(type) ? operations(`typeName.${type as (typeof OPERATION_TYPE_FILTERS)[number]}`) : operations('typeName.other'));
   if (data.accounts.length === 0) return null;
   return (
     <Card aria-labelledby="lots-title" className="mt-6">
@@ -15,41 +21,89 @@ export function InstrumentLots({ data }: { data: InstrumentLotsDto }) {
         {t('title')}
       </h2>
       <p className="mt-1 text-xs text-slate-600">{t('source')}</p>
-      {data.accounts.map((account) => (
-        <section key={`${account.tokenId}:${account.accountId}`} className="mt-4" data-lots-account={account.accountId}>
-          <h3 className="text-sm font-medium text-slate-900">
-            <Link href={`/analytics?accounts=${account.tokenId}:${account.accountId}`} className="underline-offset-2 hover:underline">
-              {account.name}
-            </Link>
-          </h3>
-          <p className="mt-1 text-sm text-slate-700">
-            {t('summary')} <Quantity value={account.quantity} /> · {t('cost')} <Money amount={account.cost} currency={account.currency || null} /> · {t('realised')}{' '}
-            <Money amount={account.realised} currency={account.currency || null} signed />
-          </p>
-          {account.lots.length > 0 && (
-            <ScrollRegion label={`${t('title')}: ${account.name}`} className="mt-2">
-              <table className="w-full min-w-[20rem] text-left text-sm">
-                <thead className="text-slate-600">
-                  <tr className="border-b border-slate-200">
-                    <th scope="col" className="py-2 pr-3 font-medium">{t('openedOn')}</th>
-                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('quantity')}</th>
-                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('cost')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {account.lots.map((lot, i) => (
-                    <tr key={`${lot.openedOn}:${i}`} className="border-b border-slate-100">
-                      <td className="py-2 pr-3 tabular-nums">{lot.openedOn}</td>
-                      <td className="py-2 pr-3 text-right tabular-nums"><Quantity value={lot.quantity} /></td>
-                      <td className="py-2 pr-3 text-right tabular-nums"><Money amount={lot.cost} currency={account.currency || null} /></td>
+      {data.accounts.map((account) => {
+        const currency = account.currency || null;
+        return (
+          <section key={`${account.tokenId}:${account.accountId}`} className="mt-4 border-t border-slate-100 pt-4 first-of-type:border-t-0 first-of-type:pt-0" data-lots-account={account.accountId}>
+            <h3 className="text-sm font-medium text-slate-900">
+              <Link href={`/analytics?accounts=${account.tokenId}:${account.accountId}`} className={`underline-offset-2 hover:underline ${focusRing}`}>
+                {account.name}
+              </Link>
+            </h3>
+            <dl className="mt-2 grid grid-cols-2 gap-x-4 gap-y-2 text-sm sm:grid-cols-5">
+              <div>
+                <dt className="text-xs text-slate-600">{t('summary')}</dt>
+                <dd className="tabular-nums text-slate-900"><Quantity value={account.quantity} /></dd>
+              </div>
+              <div>
+                <dt className="text-xs text-slate-600">{t('cost')}</dt>
+                <dd className="tabular-nums text-slate-900"><Money amount={account.cost} currency={currency} /></dd>
+              </div>
+              <div>
+                <dt className="text-xs text-slate-600">{t('value')}</dt>
+                <dd className="tabular-nums text-slate-900" data-lots-value>{account.value === null ? '—' : <Money amount={account.value} currency={currency} />}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-slate-600">{t('unrealised')}</dt>
+                <dd className="tabular-nums text-slate-900" data-lots-unrealised>{account.unrealised === null ? '—' : <Money amount={account.unrealised} currency={currency} signed />}</dd>
+              </div>
+              <div>
+                <dt className="text-xs text-slate-600">{t('realised')}</dt>
+                <dd className="tabular-nums text-slate-900"><Money amount={account.realised} currency={currency} signed /></dd>
+              </div>
+            </dl>
+            {account.lots.length > 0 && (
+              <ScrollRegion label={`${t('lotsTitle')}: ${account.name}`} className="mt-3">
+                <table className="w-full min-w-[18rem] text-left text-sm">
+                  <caption className="sr-only">{`${t('lotsTitle')}: ${account.name}`}</caption>
+                  <thead className="text-slate-600">
+                    <tr className="border-b border-slate-200">
+                      <th scope="col" className="py-2 pr-3 font-medium">{t('openedOn')}</th>
+                      <th scope="col" className="py-2 pr-3 text-right font-medium">{t('quantity')}</th>
+                      <th scope="col" className="py-2 pr-3 text-right font-medium">{t('cost')}</th>
                     </tr>
+                  </thead>
+                  <tbody>
+                    {account.lots.map((lot, i) => (
+                      <tr key={`${lot.openedOn}:${i}`} className="border-b border-slate-100">
+                        <td className="py-2 pr-3 tabular-nums">{lot.openedOn}</td>
+                        <td className="py-2 pr-3 text-right tabular-nums"><Quantity value={lot.quantity} /></td>
+                        <td className="py-2 pr-3 text-right tabular-nums"><Money amount={lot.cost} currency={currency} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </ScrollRegion>
+            )}
+            {account.recentOperations.length > 0 && (
+              <>
+                <h4 className="mt-4 text-sm font-medium text-slate-900">{t('recentTitle')}</h4>
+                <ul className="mt-1 divide-y divide-slate-100 text-sm" data-lots-operations>
+                  {account.recentOperations.map((operation) => (
+                    <li key={operation.id} className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1 py-2">
+                      <span className="text-slate-900">
+                        {typeName(operation.type)}
+                        {operation.quantity !== '0' && (
+                          <span className="ml-1 text-slate-600">
+                            × <Quantity value={operation.quantity} />
+                          </span>
+                        )}
+                      </span>
+                      <span className="flex items-baseline gap-3">
+                        <span className="text-xs text-slate-600">{operation.at ? format.dateTime(new Date(operation.at), { dateStyle: 'medium' }) : '—'}</span>
+                        {operation.payment && <Money amount={operation.payment.amount} currency={operation.payment.currency || null} signed />}
+                      </span>
+                    </li>
                   ))}
-                </tbody>
-              </table>
-            </ScrollRegion>
-          )}
-        </section>
-      ))}
+                </ul>
+                <Link href={`/operations?acct=${account.tokenId}:${account.accountId}&instrument=${instrumentUid}`} className={`mt-2 inline-block text-sm text-sky-800 underline ${focusRing}`}>
+                  {t('allOperations', { count: account.operationCount })}
+                </Link>
+              </>
+            )}
+          </section>
+        );
+      })}
     </Card>
   );
 }

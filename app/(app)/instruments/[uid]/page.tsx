@@ -6,7 +6,7 @@ import { FailureAlert, StaleNotice } from '@/app/_components/portfolio/failure-a
 import { InstrumentView } from '@/app/_components/portfolio/instrument-view';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
-import { instrumentLots } from '@/lib/history';
+import { instrumentLots, priceLots } from '@/lib/history';
 import { idSegment } from '@/lib/http/schema-primitives';
 import { loadInstrumentPage } from '@/lib/portfolio/pages';
 import { instrumentParamsSchema } from '@/lib/portfolio/schema';
@@ -32,7 +32,7 @@ export default async function InstrumentPage({ params, searchParams }: { params:
         <>
           <StaleNotice asOf={data.freshness.stale ? data.freshness.asOf : null} />
           <InstrumentView view={data} />
-          {lots && <InstrumentLots data={lots} />}
+          {lots && <InstrumentLots data={priceLots(lots, data.lastPrice)} instrumentUid={data.instrument.uid} />}
         </>
       )}
     </>
