@@ -3,6 +3,13 @@
 import type { Day } from '../analytics';
 import { decimalToNanos } from '../money';
 
+/** MOEX's index, as T-Invest lists it among its indicatives: the comparison when none is named. */
+export const DEFAULT_BENCHMARK = 'IMOEX';
+/** The query value that turns the comparison off. */
+export const NO_BENCHMARK = 'none';
+/** A ticker (letters, digits, `_ . @ -`) or an instrument uid; what the query accepts besides `none`. */
+export const BENCHMARK_PATTERN = /^[A-Za-z0-9][\w.@-]{0,39}$/;
+
 /**
  * Benchmark units are held as integers scaled by 10^18: one nano-rouble bought at a close of 10^9 roubles
  * still counts, so the truncation below is far under a kopeck for any real portfolio.
