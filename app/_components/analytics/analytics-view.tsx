@@ -121,11 +121,12 @@ function BenchmarkControl({ query }: { query: AnalyticsQuery }) {
 /** The benchmark's price change with its name, or why there is none. */
 function BenchmarkFigures({ benchmark }: { benchmark: BenchmarkDto }) {
   const t = useTranslations('analytics.figures');
+  const control = useTranslations('analytics.benchmark');
   const note = 'text-base font-normal text-slate-600';
   if (benchmark.status !== 'ok') {
     return (
-      <Figure label={t('benchmark', { ticker: benchmark.ticker || benchmark.query })}>
-        <span className={note} data-benchmark-status={benchmark.status}>
+      <Figure label={control('label')}>
+        <span className="text-sm font-normal text-slate-600" data-benchmark-status={benchmark.status}>
           {benchmark.status === 'not_found' ? t('benchmarkNotFound', { query: benchmark.query }) : t('benchmarkUnavailable', { ticker: benchmark.ticker || benchmark.query })}
         </span>
       </Figure>
