@@ -1,5 +1,6 @@
 // Analytics as an owner sees it: figures, the value chart, P&L, income and costs for the whole
-// history and for a month; a CSV of the daily series; a bad range is refused in words, not a 500.
+// history and for a month; a CSV of the daily series; the benchmark line and its selector; a bad range is
+// refused in words, not a 500.
 import { expect, test } from '@playwright/test';
 import { OWNER, signIn } from './support';
 
@@ -26,9 +27,35 @@ test('the whole history and a month: figures, chart, P&L, income, costs and the 
   // A byte order mark first, so spreadsheet programs read UTF-8.
   expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = body.subarray(3).toString('utf8').trim().split('\n');
-  expect(lines[0]).toBe('day,value_rub,flow_rub,net_contributions_rub,incomplete');
+  expect(lines[0]).toBe('day,value_rub,flow_rub,net_contributions_rub,incomplete,benchmark_rub');
   expect(lines.length).toBeGreaterThan(25);
-  for (const line of lines.slice(1)) expect(line).toMatch(/^\d{4}-\d{2}-\d{2},-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,(true|false)$/);
+  for (const line of lines.slice(1)) expect(line).toMatch(/^\d{4}-\d{2}-\d{2},-?\d+(\.\d+)?,-?\d+(\.\d+)?,-?\d+(\.\d+)?,(true|false),-?\d+(\.\d+)?$/);
+});
+
+test('the benchmark: IMOEX drawn by default, another chosen in the form, none, and an unknown one as a note', async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, OWNER.email, OWNER.password);
+  await page.goto('/analytics?range=1M');
+  await expect(page.locator('path[data-series="benchmark"]')).toHaveAttribute('d', /^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){10,}/, { timeout: 60_000 });
+  await expect(page.locator('[data-legend="benchmark"]')).toHaveText('IMOEX, same deposits and withdrawals');
+
+  const form = page.getByRole('form', { name: 'Benchmark' });
+  await form.getByLabel('Or a ticker or instrument uid').fill('NOSUCHINDEX');
+  await form.getByRole('button', { name: 'Compare' }).click();
+  await expect(page).toHaveURL(/benchmarkOther=NOSUCHINDEX/);
+  await expect(page).toHaveURL(/range=1M/);
+  await expect(page.locator('[data-benchmark-status="not_found"]')).toContainText('NOSUCHINDEX');
+  await expect(page.locator('path[data-series="benchmark"]')).toHaveCount(0);
+  await expect(page.locator('[data-legend="benchmark"]')).toHaveCount(0);
+
+  await page.getByRole('form', { name: 'Benchmark' }).getByLabel('Compare with').selectOption('none');
+  await page.getByRole('form', { name: 'Benchmark' }).getByRole('button', { name: 'Compare' }).click();
+  await expect(page).toHaveURL(/benchmark=none/);
+  await expect(page.locator('[data-figures]')).toBeVisible();
+  await expect(page.locator('[data-legend="benchmark"]')).toHaveCount(0);
+
+  const api = await page.request.get('/api/analytics?range=1M&benchmark=IMOEX%3B1');
+  expect(api.status()).toBe(422);
 });
 
 test('a malformed range is explained on the page and refused by the API with a field error', async ({ page }) => {

@@ -4,7 +4,6 @@ import 'server-only';
 // authorized for the viewer on every read (tinvestFor) before its cached history is touched.
 import { z } from 'zod';
 import {
-  addDays,
   costReport,
   dayOfMs,
   incomeReport,
@@ -22,13 +21,14 @@ import {
 } from '../analytics';
 import { tinvestFor } from '../custody/tinvest-for';
 import { AppError } from '../errors';
-import { decimalToNanos, nanosToDecimal } from '../money';
+import { nanosToDecimal } from '../money';
 import { accountCandidates, listViewerTokens, USABLE, type PortfolioViewer } from '../portfolio/access';
 import type { AccountRefDto, FailureDto } from '../portfolio/dto';
 import { toFailure } from '../portfolio/to-failure';
 import type { TinvestClient } from '../tinvest';
 import { accountSeries, type AccountSeries } from './account-series';
-import { dailyCloses } from './daily-closes';
+import { BENCHMARK_PATTERN, NO_BENCHMARK } from './benchmark';
+import { benchmarkComparison, type BenchmarkDto } from './benchmark-comparison';
 
 const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const satisfies readonly RangePreset[];
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is YYYY-MM-DD.').refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Not a calendar day.');
@@ -43,6 +43,12 @@ export const analyticsQuerySchema = z
       .string()
       .max(4000)
       .regex(/^[\w-]+:[\w-]+(,[\w-]+:[\w-]+)*$/, 'Accounts are tokenId:accountId, comma-separated.')
+      .optional(),
+    /** A ticker or instrument uid to compare with, or `none`; IMOEX when absent. */
+    benchmark: z
+      .string()
+      .max(40, 'A benchmark is a ticker or an instrument uid.')
+      .refine((value) => value.toLowerCase() === NO_BENCHMARK || BENCHMARK_PATTERN.test(value), 'A benchmark is a ticker or an instrument uid (letters, digits, _ . @ -), or none.')
       .optional(),
   })
   .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'The range ends before it starts.', path: ['to'] });
@@ -94,12 +100,6 @@ export interface MonthCostsDto {
   currency: string;
   fees: string;
   taxes: string;
-}
-
-/** The benchmark's price change over the same days (its close before the range to its last close); a fraction. */
-export interface BenchmarkDto {
-  ticker: string;
-  change: number | null;
 }
 
 export interface AnalyticsDto {
@@ -186,7 +186,7 @@ function alignTo(series: ValuePoint[], today: Day): ValuePoint[] {
 }
 
 export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuery, now = new Date()): Promise<AnalyticsDto> {
-  const { refs, chosen, loaded, failures, merged, preset, range } = await loadSeries(viewer, query, now);
+  const { q, refs, chosen, loaded, failures, merged, preset, range } = await loadSeries(viewer, query, now);
   const chosenKeys = new Set(chosen.map((ref) => `${ref.tokenId}:${ref.accountId}`));
   const accounts = refs.map((ref) => ({ tokenId: ref.tokenId, accountId: ref.accountId, name: ref.name, selected: chosenKeys.has(`${ref.tokenId}:${ref.accountId}`) }));
   const base = { accounts, preset, range, failures, method: 'fifo' as const, unclassified: loaded.reduce((n, { history }) => n + history.ledger.counts.other, 0) };
@@ -197,6 +197,7 @@ export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuer
   const startValue = before?.valueRub ?? 0n;
   const endValue = points.at(-1)?.valueRub ?? startValue;
   const netFlows = points.reduce((sum, point) => sum + point.flowRub, 0n);
+  const benchmark = await benchmarkOf(viewer, loaded, q.benchmark, merged, range, now);
   const twr = timeWeightedReturn(merged, range);
   const mwr = moneyWeightedReturn(merged, range);
   return {
@@ -211,7 +212,7 @@ export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuer
       twrAnnualised: twr.annualised,
       xirr: mwr.rate,
       incompleteDays: points.filter((point) => point.unpriced.length > 0).length,
-      benchmark: loaded[0] ? await benchmarkChange(loaded[0].client, range, now) : null,
+      benchmark,
     },
     positions: positionsOf(loaded.map(({ history }) => history), range),
     income: incomeOf(loaded.map(({ history }) => ledgerIn(history.ledger, range))),
@@ -219,23 +220,13 @@ export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuer
   };
 }
 
-/** The market to compare with: MOEX's index, as T-Invest lists it among its indicatives. */
-const BENCHMARK_TICKER = 'IMOEX';
-
-async function benchmarkChange(client: TinvestClient, range: { from: Day; to: Day }, now: Date): Promise<BenchmarkDto | null> {
-  try {
-    const index = (await client.findInstrument({ query: BENCHMARK_TICKER })).find((instrument) => instrument.ticker === BENCHMARK_TICKER);
-    if (!index) return null;
-    const before = addDays(range.from, -1);
-    const closes = await dailyCloses(client, index.uid, before, range.to, now);
-    const start = closes.get(before) ?? closes.get(range.from);
-    const end = closes.get(range.to);
-    const change = start && end && decimalToNanos(start) > 0n ? Number(decimalToNanos(end)) / Number(decimalToNanos(start)) - 1 : null;
-    return { ticker: BENCHMARK_TICKER, change };
-  } catch {
-    // The comparison is a nicety: without it the figures still stand.
-    return { ticker: BENCHMARK_TICKER, change: null };
-  }
+/** The benchmark over the range, read through the first analysed account's token; null without one or when asked for none. */
+async function benchmarkOf(viewer: PortfolioViewer, loaded: { ref: AccountRefDto; client: TinvestClient }[], wanted: string | undefined, merged: ValuePoint[], range: { from: Day; to: Day }, now: Date): Promise<BenchmarkDto | null> {
+  const first = loaded[0];
+  if (!first) return null;
+  const startValue = merged.filter((point) => point.day < range.from).at(-1)?.valueRub ?? 0n;
+  const days = merged.filter((point) => inRange(point.day, range)).map((point) => ({ day: point.day, flow: point.flowRub }));
+  return benchmarkComparison({ viewer, tokenId: first.ref.tokenId, client: first.client, wanted, range, startValue, days, now });
 }
 
 function positionsOf(histories: AccountSeries[], range: { from: Day; to: Day }): PositionPnlDto[] {
@@ -308,8 +299,15 @@ function costsOf(ledgers: Ledger[]): MonthCostsDto[] {
 
 /** The range's daily series as CSV lines (RUB, exact), for spreadsheets. */
 export async function analyticsCsv(viewer: PortfolioViewer, query: AnalyticsQuery, now = new Date()): Promise<{ filename: string; body: string }> {
-  const { merged, range } = await loadSeries(viewer, query, now);
-  const header = 'day,value_rub,flow_rub,net_contributions_rub,incomplete\n';
-  const lines = range ? merged.filter((point) => inRange(point.day, range)).map((point) => `${point.day},${money(point.valueRub)},${money(point.flowRub)},${money(point.netContributionsRub)},${point.unpriced.length > 0}\n`) : [];
+  const { q, loaded, merged, range } = await loadSeries(viewer, query, now);
+  const benchmark = range ? await benchmarkOf(viewer, loaded, q.benchmark, merged, range, now) : null;
+  // The line is aligned to the series day by day, so the column is one lookup per row.
+  const line = benchmark?.status === 'ok' ? new Map(benchmark.series.map((point) => [point.day, point.value])) : null;
+  const header = `day,value_rub,flow_rub,net_contributions_rub,incomplete${line ? ',benchmark_rub' : ''}\n`;
+  const lines = range
+    ? merged
+        .filter((point) => inRange(point.day, range))
+        .map((point) => `${point.day},${money(point.valueRub)},${money(point.flowRub)},${money(point.netContributionsRub)},${point.unpriced.length > 0}${line ? `,${line.get(point.day) ?? ''}` : ''}\n`)
+    : [];
   return { filename: `analytics-${range?.from ?? 'empty'}-${range?.to ?? 'empty'}.csv`, body: `\uFEFF${header}${lines.join('')}` };
 }

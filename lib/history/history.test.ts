@@ -70,9 +70,11 @@ describe('analytics', () => {
     expect(flows).toBe(nanos(f.netFlows));
     expect(nanos(result.series.at(-1)!.contributions)).toBe(nanos(result.series[0]!.contributions) - nanos(result.series[0]!.flow) + flows);
     expect(f.twr).not.toBeNull();
-    // The index the emulator lists (IMOEX) gives the comparison over the same days.
+    // The index the emulator lists (IMOEX) gives the comparison over the same days, one value per day.
     expect(f.benchmark?.ticker).toBe('IMOEX');
+    expect(f.benchmark?.status).toBe('ok');
     expect(f.benchmark?.change).toEqual(expect.any(Number));
+    expect(f.benchmark?.series.map((p) => p.day)).toEqual(result.series.map((p) => p.day));
     expect(result.income.length).toBeGreaterThan(0);
     expect(result.costs.some((row) => decimalToNanos(row.fees) < 0n)).toBe(true);
     // FIFO open quantities equal what T-Invest says the account holds now.
@@ -105,7 +107,9 @@ describe('analytics', () => {
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('not_found');
     const csv = await m.history.analyticsCsv(member, { range: 'ALL' });
-    expect(csv.body.split('\n')[0]).toBe('\uFEFFday,value_rub,flow_rub,net_contributions_rub,incomplete');
+    expect(csv.body.split('\n')[0]).toBe('\uFEFFday,value_rub,flow_rub,net_contributions_rub,incomplete,benchmark_rub');
+    const without = await m.history.analyticsCsv(member, { range: 'ALL', benchmark: 'none' });
+    expect(without.body.split('\n')[0]).toBe('\uFEFFday,value_rub,flow_rub,net_contributions_rub,incomplete');
   });
 
   it("an instrument's lots come from the stored operations, per account the viewer may see, and agree with the positions", { timeout: 90_000 }, async () => {
@@ -121,6 +125,36 @@ describe('analytics', () => {
     expect(seen!.accounts.map((a) => a.accountId).filter((id) => id !== DEMO_ACCOUNTS.iis)).toEqual([]);
   });
 
+  it('compares with the chosen benchmark: invested from the start value, by uid too, none or not found', { timeout: 90_000 }, async () => {
+    const key = `${tokenId}:${DEMO_ACCOUNTS.iis}`;
+    const range = { from: new Date(Date.now() - 60 * 86_400_000).toISOString().slice(0, 10) };
+    const result = await m.history.getAnalytics(owner, { accounts: key, ...range });
+    const benchmark = result.figures!.benchmark!;
+    expect(benchmark).toMatchObject({ query: 'IMOEX', ticker: 'IMOEX', status: 'ok', uid: expect.any(String) });
+    expect(benchmark.series.map((p) => p.day)).toEqual(result.series.map((p) => p.day));
+    // The start value is what goes into the index at the close before the range: on the first day the line is
+    // that value moved by the index's first-day change, plus that day's flow (to the nano).
+    const stored = await m.db().instrumentYearCloses.findMany({ where: { instrumentUid: benchmark.uid! } });
+    const closes = Object.assign({}, ...stored.map((row) => row.closes)) as Record<string, string>;
+    const closeOn = (day: string) => decimalToNanos(closes[Object.keys(closes).filter((d) => d <= day).sort().at(-1)!]!);
+    const before = new Date(Date.parse(`${range.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    const moved = (decimalToNanos(result.figures!.startValue) * closeOn(range.from)) / closeOn(before);
+    const first = decimalToNanos(benchmark.series[0]!.value) - decimalToNanos(result.series[0]!.flow);
+    expect(first - moved <= 1n && moved - first <= 1n, `${first} vs ${moved}`).toBe(true);
+
+    const byUid = await m.history.getAnalytics(owner, { accounts: key, ...range, benchmark: benchmark.uid! });
+    expect(byUid.figures!.benchmark).toMatchObject({ ticker: 'IMOEX', status: 'ok', series: benchmark.series });
+
+    const none = await m.history.getAnalytics(owner, { accounts: key, ...range, benchmark: 'none' });
+    expect(none.figures!.benchmark).toBeNull();
+
+    const unknown = await m.history.getAnalytics(owner, { accounts: key, ...range, benchmark: 'NOSUCHINDEX' });
+    expect(unknown.figures!.endValue).toBe(result.figures!.endValue);
+    expect(unknown.figures!.benchmark).toMatchObject({ query: 'NOSUCHINDEX', status: 'not_found', change: null, series: [] });
+    const unknownUid = await m.history.getAnalytics(owner, { accounts: key, ...range, benchmark: '00000000-0000-4000-8000-000000000000' });
+    expect(unknownUid.figures!.benchmark?.status).toBe('not_found');
+  });
+
   it('refuses malformed input field by field', () => {
     const parse = (q: Record<string, string>) => m.history.analyticsQuerySchema.safeParse(q);
     expect(parse({ range: '2Y' }).success).toBe(false);
@@ -128,5 +162,9 @@ describe('analytics', () => {
     expect(parse({ from: '2024-03-01', to: '2024-02-01' }).success).toBe(false);
     expect(parse({ accounts: "x:y'; drop" }).success).toBe(false);
     expect(parse({ range: '1M', accounts: 'a-1:b-2,c:d' }).success).toBe(true);
+    expect(parse({ benchmark: 'IMOEX; drop' }).success).toBe(false);
+    expect(parse({ benchmark: '' }).success).toBe(false);
+    expect(parse({ benchmark: 'X'.repeat(41) }).success).toBe(false);
+    for (const benchmark of ['none', 'SBER', 'RTSI', 'EUR_RUB__TOM', 'e6123145-9665-43e0-8413-cd61b8aa9b13']) expect(parse({ benchmark }).success, benchmark).toBe(true);
   });
 });

@@ -6,11 +6,14 @@ import { analyticsQuerySchema, getAnalytics, type AnalyticsDto, type AnalyticsQu
 
 type RawQuery = Record<string, string | string[] | undefined>;
 
-/** The query as the API takes it; the page's account checkboxes arrive as repeated `account` values. */
+/**
+ * The query as the API takes it; the page's account checkboxes arrive as repeated `account` values, and its
+ * benchmark as a choice (`benchmark`) that a typed ticker (`benchmarkOther`) overrides.
+ */
 export function analyticsQueryOf(raw: RawQuery): AnalyticsQuery {
   const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
   const checked = ([] as string[]).concat(raw.account ?? []).filter(Boolean);
-  return { range: one(raw.range) as AnalyticsQuery['range'], from: one(raw.from), to: one(raw.to), accounts: checked.length > 0 ? checked.join(',') : one(raw.accounts) };
+  return { range: one(raw.range) as AnalyticsQuery['range'], from: one(raw.from), to: one(raw.to), accounts: checked.length > 0 ? checked.join(',') : one(raw.accounts), benchmark: one(raw.benchmarkOther)?.trim() || one(raw.benchmark) };
 }
 
 export async function loadAnalyticsPage(viewer: PortfolioViewer, raw: RawQuery): Promise<{ query: AnalyticsQuery; invalid: string | null; result: Settled<AnalyticsDto> | null }> {

@@ -150,6 +150,7 @@ const ROUTES: Record<string, RouteEntry> = {
   'GET /api/analytics': [
     { name: 'every visible account', expect: SIGNED_IN, call: () => ({ query: { range: '1M' } }), hidden: FAMILY_ONLY_BROKER },
     { name: 'an account outside the grant', expect: OUTSIDE_GRANT, call: (w) => ({ query: { range: '1M', accounts: `${w.family.id}:${DEMO_ACCOUNTS.iis}` } }) },
+    { name: 'a malformed benchmark', expect: [401, 422, 422, 422, 422, 422], call: () => ({ query: { range: '1M', benchmark: "IMOEX' or 1=1" } }) },
   ],
   'GET /api/analytics/csv': [
     { name: 'every visible account', expect: SIGNED_IN, call: () => ({ query: { range: '1M' } }) },

@@ -1,4 +1,4 @@
-// The Analytics page body: range and accounts, figures, the value chart, P&L per position, income and costs.
+// The Analytics page body: range, accounts and benchmark, figures, the value chart, P&L per position, income and costs.
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { Money, Percent, Quantity } from '@/app/_components/portfolio/format';
@@ -7,11 +7,13 @@ import { Alert } from '@/app/_components/ui/alert';
 import { buttonClasses } from '@/app/_components/ui/button';
 import { Card } from '@/app/_components/ui/card';
 import { ScrollRegion } from '@/app/_components/ui/scroll-region';
-import type { AnalyticsDto, AnalyticsQuery } from '@/lib/history';
+import { DEFAULT_BENCHMARK, NO_BENCHMARK, type AnalyticsDto, type AnalyticsQuery, type BenchmarkDto } from '@/lib/history';
 import { cn } from '@/lib/cn';
 import { ValueChart } from './value-chart';
 
 const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const;
+/** The benchmarks offered by name; any other ticker or uid can be typed. */
+const BENCHMARK_CHOICES = ['IMOEX', 'RTSI', NO_BENCHMARK] as const;
 
 /** A fraction (0.0523) as a percent decimal string ("5.2300"), for <Percent>. */
 const percentOf = (fraction: number | null) => (fraction === null || !Number.isFinite(fraction) ? null : (fraction * 100).toFixed(4));
@@ -37,6 +39,7 @@ export function AnalyticsControls({ query, data }: { query: AnalyticsQuery; data
       </nav>
       <form method="get" action="/analytics" className="flex flex-wrap items-end gap-3" aria-label={t('range.custom')}>
         {query.accounts && <input type="hidden" name="accounts" value={query.accounts} />}
+        {query.benchmark && <input type="hidden" name="benchmark" value={query.benchmark} />}
         <label className="text-sm text-slate-700">
           {t('range.from')}
           <input type="date" name="from" defaultValue={data?.range?.from ?? query.from ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
@@ -56,6 +59,7 @@ export function AnalyticsControls({ query, data }: { query: AnalyticsQuery; data
             {query.range && <input type="hidden" name="range" value={query.range} />}
             {query.from && <input type="hidden" name="from" value={query.from} />}
             {query.to && <input type="hidden" name="to" value={query.to} />}
+            {query.benchmark && <input type="hidden" name="benchmark" value={query.benchmark} />}
             <div className="mt-2 flex flex-wrap gap-x-4 gap-y-2">
               {data.accounts.map((account) => (
                 <label key={`${account.tokenId}:${account.accountId}`} className="inline-flex items-center gap-2 text-sm text-slate-700">
@@ -70,7 +74,77 @@ export function AnalyticsControls({ query, data }: { query: AnalyticsQuery; data
           </fieldset>
         </form>
       )}
+      <BenchmarkControl query={query} />
     </Card>
+  );
+}
+
+/** A GET form like the others: a named benchmark, none, or a typed ticker or uid (which wins when given). */
+function BenchmarkControl({ query }: { query: AnalyticsQuery }) {
+  const t = useTranslations('analytics.benchmark');
+  const current = query.benchmark ?? DEFAULT_BENCHMARK;
+  const named = (BENCHMARK_CHOICES as readonly string[]).find((choice) => choice.toLowerCase() === current.toLowerCase());
+  const field = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm';
+  return (
+    <form method="get" action="/analytics" aria-label={t('label')}>
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-900">{t('label')}</legend>
+        {query.accounts && <input type="hidden" name="accounts" value={query.accounts} />}
+        {query.range && <input type="hidden" name="range" value={query.range} />}
+        {query.from && <input type="hidden" name="from" value={query.from} />}
+        {query.to && <input type="hidden" name="to" value={query.to} />}
+        <div className="mt-2 flex flex-wrap items-end gap-3">
+          <label className="min-w-0 text-sm text-slate-700">
+            {t('choice')}
+            <select name="benchmark" defaultValue={named ?? current} className={field}>
+              {BENCHMARK_CHOICES.map((choice) => (
+                <option key={choice} value={choice}>
+                  {t(choice)}
+                </option>
+              ))}
+              {!named && <option value={current}>{t('custom', { ticker: current })}</option>}
+            </select>
+          </label>
+          <label className="min-w-0 text-sm text-slate-700">
+            {t('other')}
+            <input type="text" name="benchmarkOther" maxLength={40} autoComplete="off" spellCheck={false} className={cn(field, 'w-48 max-w-full')} />
+          </label>
+          <button type="submit" className={buttonClasses('secondary', 'sm')}>
+            {t('apply')}
+          </button>
+        </div>
+      </fieldset>
+    </form>
+  );
+}
+
+/** The benchmark's price change with its name, or why there is none. */
+function BenchmarkFigures({ benchmark }: { benchmark: BenchmarkDto }) {
+  const t = useTranslations('analytics.figures');
+  const control = useTranslations('analytics.benchmark');
+  const note = 'text-base font-normal text-slate-600';
+  if (benchmark.status !== 'ok') {
+    return (
+      <Figure label={control('label')}>
+        <span className="text-sm font-normal text-slate-600" data-benchmark-status={benchmark.status}>
+          {benchmark.status === 'not_found' ? t('benchmarkNotFound', { query: benchmark.query }) : t('benchmarkUnavailable', { ticker: benchmark.ticker || benchmark.query })}
+        </span>
+      </Figure>
+    );
+  }
+  const end = benchmark.series.at(-1)?.value ?? null;
+  return (
+    <>
+      <Figure label={t('benchmark', { ticker: benchmark.ticker })}>
+        {benchmark.change === null ? <span className={note}>{t('notAvailable')}</span> : <Percent value={percentOf(benchmark.change)} signed />}
+        {benchmark.name && <span className="block text-xs font-normal text-slate-600">{benchmark.name}</span>}
+      </Figure>
+      {end !== null && (
+        <Figure label={t('benchmarkValue', { ticker: benchmark.ticker })}>
+          <Money amount={end} currency="RUB" />
+        </Figure>
+      )}
+    </>
   );
 }
 
@@ -130,11 +204,7 @@ export function AnalyticsView({ data, query }: { data: AnalyticsDto; query: Anal
               <Figure label={t('figures.xirr')}>
                 {f.xirr === null ? <span className="text-base font-normal text-slate-600">{t('figures.notMeasurable')}</span> : <Percent value={percentOf(f.xirr)} signed />}
               </Figure>
-              {f.benchmark && (
-                <Figure label={t('figures.benchmark', { ticker: f.benchmark.ticker })}>
-                  {f.benchmark.change === null ? <span className="text-base font-normal text-slate-600">{t('figures.notAvailable')}</span> : <Percent value={percentOf(f.benchmark.change)} signed />}
-                </Figure>
-              )}
+              {f.benchmark && <BenchmarkFigures benchmark={f.benchmark} />}
             </dl>
             {f.incompleteDays > 0 && (
               <Alert tone="warning" className="mt-4">
@@ -153,7 +223,7 @@ export function AnalyticsView({ data, query }: { data: AnalyticsDto; query: Anal
                 {t('csv')}
               </a>
             </div>
-            <ValueChart points={data.series} />
+            <ValueChart points={data.series} benchmark={f.benchmark?.status === 'ok' ? f.benchmark : null} />
           </Card>
           <PositionsPnl data={data} />
           <IncomeTable data={data} />
