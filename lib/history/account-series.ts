@@ -69,10 +69,12 @@ export async function accountSeries(reader: ReferenceReader, client: TinvestClie
   // Nothing new since the operations the memo was built from (this or another instance may have stored them).
   if (known && seriesFresh && synced.changedFrom === null && synced.previousSyncedAt?.getTime() === known.series.syncedAt.getTime()) {
     known.series = { ...known.series, syncedAt: synced.syncedAt };
+    // Days the memo holds that were never recorded (recorded mid-day, or removed) are recorded now.
+    await recordSnapshots(accountId, known.series.series, null);
     return known.series;
   }
 
-  const ledger = buildLedger(synced.operations);
+  const ledger = buildLedger(await synced.operations());
   const instrumentUids = [...new Set(ledger.entries.flatMap((entry) => ('instrumentUid' in entry && entry.instrumentUid ? [entry.instrumentUid] : [])))];
   const instruments = new Map(await Promise.all(instrumentUids.map(async (uid) => [uid, await instrumentInfo(reader, tokenId, uid)] as const)));
   const cashCurrencyOf = (uid: string) => {
