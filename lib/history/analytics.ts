@@ -171,11 +171,48 @@ export async function loadSeries(viewer: PortfolioViewer, query: AnalyticsQuery,
     }
   }
   const today = dayOfMs(now.getTime());
-  const merged = mergeValueSeries(loaded.map(({ history }) => alignTo(history.series, today)));
+  const histories = loaded.map(({ history }) => history);
+  const merged = memoized(`merged|${identity(histories)}|${today}`, () => mergeValueSeries(histories.map((history) => alignTo(history.series, today))));
   const first = merged.find((point) => point.valueRub !== 0n || point.netContributionsRub !== 0n)?.day ?? today;
   const preset = q.from || q.to ? null : (q.range ?? '1Y');
   const range = resolveRange(preset ?? { from: q.from ?? first, to: q.to ?? today }, today, first);
-  return { q, refs, chosen, loaded, failures, merged, preset, range };
+  return { q, refs, chosen, loaded, histories, failures, merged, preset, range };
+}
+
+/**
+ * What a view computes from the histories it was allowed to read, kept while those histories are the ones it was
+ * computed from (a history changes identity when a sync changes it). The key holds only accounts this request
+ * authorized, so a hit never shows an account the viewer may not see; a few entries cover the ranges people flip
+ * between.
+ */
+const REPORTS_MAX = 24;
+const reports = new Map<string, unknown>();
+const serials = new WeakMap<AccountSeries, number>();
+let lastSerial = 0;
+
+function identity(histories: AccountSeries[]): string {
+  return histories
+    .map((history) => {
+      let serial = serials.get(history);
+      if (serial === undefined) serials.set(history, (serial = ++lastSerial));
+      return `${history.accountId}#${serial}`;
+    })
+    .join(',');
+}
+
+function memoized<T>(key: string, compute: () => T): T {
+  if (reports.has(key)) {
+    const hit = reports.get(key) as T;
+    reports.delete(key);
+    reports.set(key, hit);
+    return hit;
+  }
+  const value = compute();
+  // A computation that failed is not kept: the next view tries again.
+  if (value instanceof Promise) value.catch(() => reports.delete(key));
+  if (reports.size >= REPORTS_MAX) reports.delete(reports.keys().next().value!);
+  reports.set(key, value);
+  return value;
 }
 
 /** Pads a series that ends before `today` (no operation since) with unchanged days, so all end together. */
@@ -186,22 +223,30 @@ function alignTo(series: ValuePoint[], today: Day): ValuePoint[] {
 }
 
 export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuery, now = new Date()): Promise<AnalyticsDto> {
-  const { q, refs, chosen, loaded, failures, merged, preset, range } = await loadSeries(viewer, query, now);
+  const { q, refs, chosen, loaded, histories, failures, merged, preset, range } = await loadSeries(viewer, query, now);
   const chosenKeys = new Set(chosen.map((ref) => `${ref.tokenId}:${ref.accountId}`));
   const accounts = refs.map((ref) => ({ tokenId: ref.tokenId, accountId: ref.accountId, name: ref.name, selected: chosenKeys.has(`${ref.tokenId}:${ref.accountId}`) }));
-  const base = { accounts, preset, range, failures, method: 'fifo' as const, unclassified: loaded.reduce((n, { history }) => n + history.ledger.counts.other, 0) };
+  const base = { accounts, preset, range, failures, method: 'fifo' as const, unclassified: histories.reduce((n, history) => n + history.ledger.counts.other, 0) };
   if (!range) return { ...base, series: [], figures: null, positions: [], income: [], costs: [] };
+  // The benchmark's closes of the current year are refreshed hourly: so is its line here.
+  const key = `report|${identity(histories)}|${range.from}|${range.to}|${q.benchmark ?? ''}|${Math.floor(now.getTime() / 3_600_000)}`;
+  const report = await memoized(key, () => computeReport(viewer, loaded, q.benchmark, merged, range, now));
+  // A benchmark T-Invest could not give this time is asked for again on the next view.
+  if (report.figures?.benchmark?.status === 'unavailable') reports.delete(key);
+  return { ...base, ...report };
+}
 
-  const points = merged.filter((point) => inRange(point.day, range));
-  const before = merged.filter((point) => point.day < range.from).at(-1);
-  const startValue = before?.valueRub ?? 0n;
+type Report = Pick<AnalyticsDto, 'series' | 'figures' | 'positions' | 'income' | 'costs'>;
+
+async function computeReport(viewer: PortfolioViewer, loaded: { ref: AccountRefDto; client: TinvestClient; history: AccountSeries }[], wanted: string | undefined, merged: ValuePoint[], range: { from: Day; to: Day }, now: Date): Promise<Report> {
+  const { points, startValue } = rangeOf(merged, range);
   const endValue = points.at(-1)?.valueRub ?? startValue;
   const netFlows = points.reduce((sum, point) => sum + point.flowRub, 0n);
-  const benchmark = await benchmarkOf(viewer, loaded, q.benchmark, merged, range, now);
+  const benchmark = await benchmarkOf(viewer, loaded, wanted, range, startValue, points, now);
   const twr = timeWeightedReturn(merged, range);
   const mwr = moneyWeightedReturn(merged, range);
+  const histories = loaded.map(({ history }) => history);
   return {
-    ...base,
     series: points.map((point) => ({ day: point.day, value: money(point.valueRub), flow: money(point.flowRub), contributions: money(point.netContributionsRub), incomplete: point.unpriced.length > 0 })),
     figures: {
       startValue: money(startValue),
@@ -214,19 +259,23 @@ export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuer
       incompleteDays: points.filter((point) => point.unpriced.length > 0).length,
       benchmark,
     },
-    positions: positionsOf(loaded.map(({ history }) => history), range),
-    income: incomeOf(loaded.map(({ history }) => ledgerIn(history.ledger, range))),
-    costs: costsOf(loaded.map(({ history }) => ledgerIn(history.ledger, range))),
+    positions: positionsOf(histories, range),
+    income: incomeOf(histories.map((history) => ledgerIn(history.ledger, range))),
+    costs: costsOf(histories.map((history) => ledgerIn(history.ledger, range))),
   };
 }
 
 /** The benchmark over the range, read through the first analysed account's token; null without one or when asked for none. */
-async function benchmarkOf(viewer: PortfolioViewer, loaded: { ref: AccountRefDto; client: TinvestClient }[], wanted: string | undefined, merged: ValuePoint[], range: { from: Day; to: Day }, now: Date): Promise<BenchmarkDto | null> {
+async function benchmarkOf(viewer: PortfolioViewer, loaded: { ref: AccountRefDto; client: TinvestClient }[], wanted: string | undefined, range: { from: Day; to: Day }, startValue: bigint, points: ValuePoint[], now: Date): Promise<BenchmarkDto | null> {
   const first = loaded[0];
   if (!first) return null;
-  const startValue = merged.filter((point) => point.day < range.from).at(-1)?.valueRub ?? 0n;
-  const days = merged.filter((point) => inRange(point.day, range)).map((point) => ({ day: point.day, flow: point.flowRub }));
+  const days = points.map((point) => ({ day: point.day, flow: point.flowRub }));
   return benchmarkComparison({ viewer, tokenId: first.ref.tokenId, client: first.client, wanted, range, startValue, days, now });
+}
+
+/** The range's days and the value on the day before it (what the range starts from). */
+function rangeOf(merged: ValuePoint[], range: { from: Day; to: Day }): { points: ValuePoint[]; startValue: bigint } {
+  return { points: merged.filter((point) => inRange(point.day, range)), startValue: merged.filter((point) => point.day < range.from).at(-1)?.valueRub ?? 0n };
 }
 
 function positionsOf(histories: AccountSeries[], range: { from: Day; to: Day }): PositionPnlDto[] {
@@ -300,14 +349,11 @@ function costsOf(ledgers: Ledger[]): MonthCostsDto[] {
 /** The range's daily series as CSV lines (RUB, exact), for spreadsheets. */
 export async function analyticsCsv(viewer: PortfolioViewer, query: AnalyticsQuery, now = new Date()): Promise<{ filename: string; body: string }> {
   const { q, loaded, merged, range } = await loadSeries(viewer, query, now);
-  const benchmark = range ? await benchmarkOf(viewer, loaded, q.benchmark, merged, range, now) : null;
+  const inside = range ? rangeOf(merged, range) : null;
+  const benchmark = range && inside ? await benchmarkOf(viewer, loaded, q.benchmark, range, inside.startValue, inside.points, now) : null;
   // The line is aligned to the series day by day, so the column is one lookup per row.
   const line = benchmark?.status === 'ok' ? new Map(benchmark.series.map((point) => [point.day, point.value])) : null;
   const header = `day,value_rub,flow_rub,net_contributions_rub,incomplete${line ? ',benchmark_rub' : ''}\n`;
-  const lines = range
-    ? merged
-        .filter((point) => inRange(point.day, range))
-        .map((point) => `${point.day},${money(point.valueRub)},${money(point.flowRub)},${money(point.netContributionsRub)},${point.unpriced.length > 0}${line ? `,${line.get(point.day) ?? ''}` : ''}\n`)
-    : [];
+  const lines = (inside?.points ?? []).map((point) => `${point.day},${money(point.valueRub)},${money(point.flowRub)},${money(point.netContributionsRub)},${point.unpriced.length > 0}${line ? `,${line.get(point.day) ?? ''}` : ''}\n`);
   return { filename: `analytics-${range?.from ?? 'empty'}-${range?.to ?? 'empty'}.csv`, body: `\uFEFF${header}${lines.join('')}` };
 }

@@ -96,6 +96,12 @@ describe('analytics', () => {
     expect(again.series.length).toBeGreaterThan(30);
     const snapshots = await m.db().accountDaySnapshot.count({ where: { accountId: DEMO_ACCOUNTS.iis } });
     expect(snapshots).toBeGreaterThan(100);
+    // The same histories and range again: the computed report is reused, not recomputed.
+    const third = await m.history.getAnalytics(owner, { accounts: key, range: '1Y' });
+    expect(third.series).toBe(again.series);
+    expect(third.figures).toBe(again.figures);
+    // Another range of the same histories is computed for itself.
+    expect((await m.history.getAnalytics(owner, { accounts: key, range: '1M' })).series.length).toBeLessThan(again.series.length);
   });
 
   it("a member's grant limits the accounts, also once the owner's view stored every history", { timeout: 90_000 }, async () => {
