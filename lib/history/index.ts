@@ -2,3 +2,4 @@
 export { analyticsCsv, analyticsQuerySchema, getAnalytics, type AnalyticsDto, type BenchmarkDto, type AnalyticsQuery, type AnalyticsPointDto, type MonthAmountsDto, type MonthCostsDto, type PositionPnlDto } from './analytics';
 export { analyticsQueryOf, loadAnalyticsPage } from './page';
 export { instrumentLots, type InstrumentLotsDto } from './instrument-lots';
+export { loadAnalyticsSummary, storedAnalyticsSummary, SUMMARY_PRESETS, type AnalyticsSummaryDto } from './stored-summary';
