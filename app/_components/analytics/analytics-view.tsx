@@ -15,7 +15,7 @@ import { ValueChart } from './value-chart';
 const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const;
 
 /** A fraction (0.0523) as a percent decimal string ("5.2300"), for <Percent>. */
-const percentOf = (fraction: number | null) => (fraction === null || !Number.isFinite(fraction) ? null : (fraction * 100).toFixed(4));
+export const percentOf = (fraction: number | null) => (fraction === null || !Number.isFinite(fraction) ? null : (fraction * 100).toFixed(4));
 
 function queryString(query: AnalyticsQuery, change: Partial<AnalyticsQuery>): string {
   const merged = { ...query, ...change };
