@@ -82,14 +82,32 @@ describe('storedAnalyticsSummary', () => {
     expect(all.notBuilt.map((a) => a.accountId)).toEqual([DEMO_ACCOUNTS.broker]);
   });
 
+  it('an account recorded to an earlier day stays at its last value, without flows, to the latest recorded day', { timeout: 240_000 }, async () => {
+    await m.history.getAnalytics(owner, { range: '1M' });
+    const db = (await import('../db')).db;
+    const latest = await db().accountDaySnapshot.findFirst({ where: { accountId: DEMO_ACCOUNTS.broker }, orderBy: { day: 'desc' } });
+    // The broker's last three days were never recorded (its token paused, say).
+    const kept = await db().accountDaySnapshot.findMany({ where: { accountId: DEMO_ACCOUNTS.broker }, orderBy: { day: 'desc' }, take: 4 });
+    await db().accountDaySnapshot.deleteMany({ where: { accountId: DEMO_ACCOUNTS.broker, day: { gt: kept[3]!.day } } });
+    const iisOnly = await m.history.storedAnalyticsSummary(owner, { accounts: iis(), range: '1M' });
+    const both = await m.history.storedAnalyticsSummary(owner, { range: '1M' });
+    expect(both.range).toEqual(iisOnly.range);
+    expect(both.range!.to).toBe(latest!.day);
+    const nanos = (await import('../money')).decimalToNanos;
+    expect(nanos(both.figures!.endValue)).toBe(nanos(iisOnly.figures!.endValue) + kept[3]!.valueRub);
+    const lastFour = both.series.slice(-4).map((point, i) => nanos(point.value) - nanos(iisOnly.series.at(-4 + i)!.value));
+    expect(lastFour).toEqual([kept[3]!.valueRub, kept[3]!.valueRub, kept[3]!.valueRub, kept[3]!.valueRub]);
+    expect(both.series.slice(-3).map((point, i) => nanos(point.flow) - nanos(iisOnly.series.at(-3 + i)!.flow))).toEqual([0n, 0n, 0n]);
+  });
+
   it("a member sees only the accounts the grant covers, built or not, and is refused the others by name", { timeout: 60_000 }, async () => {
     await m.setGrant(owner, tokenId, member.id, [DEMO_ACCOUNTS.broker]);
     const before = allCalls();
     const summary = await m.history.storedAnalyticsSummary(member, {});
     expect(allCalls()).toBe(before);
-    // The IIS history is stored (the owner built it) but not the member's to see.
-    expect([...summary.accounts, ...summary.notBuilt].map((a) => a.accountId)).toEqual([DEMO_ACCOUNTS.broker]);
-    expect(summary.figures).toBeNull();
+    // The IIS history is stored (the owner built both) but not the member's to see.
+    expect(summary.accounts.map((a) => a.accountId)).toEqual([DEMO_ACCOUNTS.broker]);
+    expect(summary.notBuilt).toEqual([]);
     const refused = await m.history.storedAnalyticsSummary(member, { accounts: iis() }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(AppError);
     expect((refused as AppError).code).toBe('not_found');

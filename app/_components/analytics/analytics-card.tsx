@@ -7,6 +7,7 @@ import { Money, Percent } from '@/app/_components/portfolio/format';
 import { FailureAlert } from '@/app/_components/portfolio/failure-alert';
 import { buttonClasses } from '@/app/_components/ui/button';
 import { Card } from '@/app/_components/ui/card';
+import { cn } from '@/lib/cn';
 import { SUMMARY_PRESETS, type AnalyticsSummaryDto } from '@/lib/history';
 import type { Settled } from '@/lib/portfolio/to-failure';
 import { percentOf } from './analytics-view';
@@ -66,10 +67,10 @@ function AnalyticsCardBody({ result, path, accounts }: { result: Settled<Analyti
         <div className="mt-4 grid gap-6 lg:grid-cols-3">
           <div>
             <dl className="grid grid-cols-2 gap-4 lg:grid-cols-1" data-summary-figures>
-              <CardFigure label={t('figures.endValue')}>
+              <CardFigure label={t('figures.endValue')} wide>
                 <Money amount={f.endValue} currency="RUB" />
               </CardFigure>
-              <CardFigure label={t('figures.gain')}>
+              <CardFigure label={t('figures.gain')} wide>
                 <Money amount={f.gain} currency="RUB" signed />
               </CardFigure>
               <CardFigure label={t('figures.twr')}>{f.twr === null ? <NotMeasurable /> : <Percent value={percentOf(f.twr)} signed />}</CardFigure>
@@ -97,9 +98,10 @@ function NotMeasurable() {
   return <span className="text-sm font-normal text-slate-600">{t('notMeasurable')}</span>;
 }
 
-function CardFigure({ label, children }: { label: string; children: React.ReactNode }) {
+/** `wide`: amounts take the whole row on a phone, where two would wrap mid-number. */
+function CardFigure({ label, wide = false, children }: { label: string; wide?: boolean; children: React.ReactNode }) {
   return (
-    <div className="min-w-0">
+    <div className={cn('min-w-0', wide && 'col-span-2 sm:col-span-1')}>
       <dt className="text-xs text-slate-600">{label}</dt>
       <dd className="mt-0.5 text-base font-semibold break-words text-slate-900">{children}</dd>
     </div>

@@ -57,6 +57,7 @@ export function IncomeByMonth({ data }: { data: AnalyticsDto }) {
           {currencies.map((currency) => {
             const rows = data.income.filter((row) => row.currency === currency).map((row) => ({ month: row.month, amounts: { dividends: row.dividends, coupons: row.coupons, net: row.net } }));
             const bars = stackMonths(rows, ['dividends', 'coupons'], months);
+            // Net of tax is marked only where tax was withheld (or refunded): elsewhere it is the bar's top.
             const nets = stackMonths(rows, ['net'], months);
             const largest = largestBar(bars);
             const money = (amount: string) => formatMoney(amount, { locale, currency });
@@ -71,7 +72,7 @@ export function IncomeByMonth({ data }: { data: AnalyticsDto }) {
             return (
               <div key={currency} className="mt-4" data-income-chart={currency}>
                 {currencies.length > 1 && <h3 className="text-sm font-medium text-slate-900">{currency}</h3>}
-                <MonthBarsChart bars={bars} series={series} currency={currency} summary={summary} label={`${t('title')} · ${currency}`} marks={nets.map((bar) => decimalToNanos(bar.total))} markLabel={t('netMark')} />
+                <MonthBarsChart bars={bars} series={series} currency={currency} summary={summary} label={`${t('title')} · ${currency}`} marks={nets.map((net, i) => (net.total === bars[i]!.total ? null : decimalToNanos(net.total)))} markLabel={t('netMark')} />
               </div>
             );
           })}

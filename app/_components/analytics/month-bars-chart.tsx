@@ -2,10 +2,9 @@
 // text never stretches with the bars), one sentence for screen readers, and a horizontal scroll when
 // the months do not fit (375 px, or years of them).
 import { useFormatter, useLocale } from 'next-intl';
-import { Money } from '@/app/_components/portfolio/format';
 import { ScrollRegion } from '@/app/_components/ui/scroll-region';
 import { cn } from '@/lib/cn';
-import { formatMoney, nanosToDecimal, type AmountLocale } from '@/lib/money';
+import { formatAmount, formatMoney, nanosToDecimal, type AmountLocale } from '@/lib/money';
 import { barScale, type MonthBar } from './month-bars';
 
 /** SVG units per month; the SVG is stretched to the width, so only the proportions matter. */
@@ -21,12 +20,20 @@ export interface BarSeries<K extends string> {
   swatch: string;
 }
 
-/** Which month labels to show: all when few, quarters for a few years, Januaries beyond; fewer on a phone. */
-function labelled(month: string, count: number): 'always' | 'wide' | false {
-  const m = Number(month.slice(5, 7));
-  if (count <= 12) return m % 2 === 1 ? 'always' : 'wide';
-  if (count <= 36) return m === 1 || m === 7 ? 'always' : m === 4 || m === 10 ? 'wide' : false;
-  return m === 1 ? 'always' : false;
+/**
+ * Which month labels to show: every month for a year (every other on a phone), quarters for a few years,
+ * Januaries beyond. The first month is named too when no label follows within two months.
+ */
+function labelled(months: readonly string[], i: number): 'always' | 'wide' | false {
+  const rule = (month: string): 'always' | 'wide' | false => {
+    const m = Number(month.slice(5, 7));
+    if (months.length <= 13) return m % 2 === 1 ? 'always' : 'wide';
+    if (months.length <= 36) return m === 1 || m === 7 ? 'always' : m === 4 || m === 10 ? 'wide' : false;
+    return m === 1 ? 'always' : false;
+  };
+  const own = rule(months[i]!);
+  if (own || i !== 0) return own;
+  return months.slice(1, 3).some((month) => rule(month)) ? false : 'always';
 }
 
 export function MonthBarsChart<K extends string>({ bars, series, currency, summary, label, marks, markLabel }: {
@@ -50,6 +57,7 @@ export function MonthBarsChart<K extends string>({ bars, series, currency, summa
     return style === 'year' ? format.dateTime(date, { year: 'numeric', timeZone: 'UTC' }) : format.dateTime(date, { month: 'short', timeZone: 'UTC' });
   };
   const titleOf = (bar: MonthBar<K>) => `${format.dateTime(new Date(`${bar.month}-01T00:00:00Z`), { month: 'long', year: 'numeric', timeZone: 'UTC' })}: ${bar.parts.map((part) => `${series.find((s) => s.key === part.key)!.label} ${formatMoney(nanosToDecimal(part.nanos), { locale, currency })}`).join(', ')}`;
+  const months = bars.map((bar) => bar.month);
   const gridLines = [scale.top, 0n, ...(scale.bottom < 0n ? [scale.bottom] : [])];
   return (
     <figure className="mt-3">
@@ -60,7 +68,8 @@ export function MonthBarsChart<K extends string>({ bars, series, currency, summa
             {gridLines.map((line) => (
               <div key={String(line)} className="absolute right-0 -left-16 border-t border-slate-200" style={{ top: `${scale.at(line) * 100}%` }}>
                 <span className="absolute -top-4 left-0 text-[10px] leading-none whitespace-nowrap text-slate-600">
-                  <Money amount={nanosToDecimal(line)} currency={currency} />
+                  {/* The scale's ends are round: whole units (kopecks only below one) keep the label inside the margin. */}
+                  {formatAmount(nanosToDecimal(line), { locale, currency, minimumFractionDigits: 0, maximumFractionDigits: line % 1_000_000_000n === 0n ? 0 : 2 })}
                 </span>
               </div>
             ))}
@@ -82,7 +91,7 @@ export function MonthBarsChart<K extends string>({ bars, series, currency, summa
           </div>
           <div className="ml-16 grid h-5" style={{ gridTemplateColumns: `repeat(${bars.length}, minmax(0, 1fr))` }}>
             {bars.map((bar, i) => {
-              const shown = i === 0 ? 'always' : labelled(bar.month, bars.length);
+              const shown = labelled(months, i);
               const january = bar.month.endsWith('-01');
               return (
                 // Centred in a flex box, a label wider than its month overflows evenly on both sides.
