@@ -42,13 +42,16 @@ function AnalyticsCardBody({ result, path, accounts }: { result: Settled<Analyti
         <h2 id="analytics-card-title" className="text-base font-semibold text-slate-900">
           {t('card.title')}
         </h2>
-        <nav aria-label={t('range.label')} className="flex flex-wrap gap-1.5">
-          {SUMMARY_PRESETS.map((preset) => (
-            <Link key={preset} href={`${path}?range=${preset}`} scroll={false} aria-current={active === preset ? 'page' : undefined} className={buttonClasses(active === preset ? 'primary' : 'secondary', 'sm')}>
-              {t(`range.${preset}`)}
-            </Link>
-          ))}
-        </nav>
+        {/* Ranges only once there is something to range over. */}
+        {data && data.accounts.length > 0 && (
+          <nav aria-label={t('range.label')} className="flex flex-wrap gap-1.5">
+            {SUMMARY_PRESETS.map((preset) => (
+              <Link key={preset} href={`${path}?range=${preset}`} scroll={false} aria-current={active === preset ? 'page' : undefined} className={buttonClasses(active === preset ? 'primary' : 'secondary', 'sm')}>
+                {t(`range.${preset}`)}
+              </Link>
+            ))}
+          </nav>
+        )}
       </div>
       {result.failure && (
         <div className="mt-4">

@@ -83,7 +83,7 @@ export function MonthBarsChart<K extends string>({ bars, series, currency, summa
                       <rect key={part.key} x={i * STEP + (STEP - BAR) / 2} width={BAR} y={Math.min(y(part.from), y(part.to))} height={Math.abs(y(part.to) - y(part.from))} className={series.find((s) => s.key === part.key)!.fill} />
                     ))}
                   {marks?.[i] != null && bar.high + bar.low !== 0n && (
-                    <line x1={i * STEP + (STEP - BAR) / 2 - 1} x2={i * STEP + (STEP + BAR) / 2 + 1} y1={y(marks[i]!)} y2={y(marks[i]!)} className="stroke-slate-900" strokeWidth="2" vectorEffect="non-scaling-stroke" />
+                    <line x1={i * STEP + (STEP - BAR) / 2} x2={i * STEP + (STEP + BAR) / 2} y1={y(marks[i]!)} y2={y(marks[i]!)} className="stroke-slate-900" strokeWidth="1.5" vectorEffect="non-scaling-stroke" />
                   )}
                 </g>
               ))}
