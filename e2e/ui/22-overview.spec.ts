@@ -71,3 +71,12 @@ test('every section of the overview adds up to the total, to the kopeck, with ea
   // The by-account allocation lists the same accounts the table values (a zero has no slice).
   expect(snapshot.byAccount).toHaveLength(snapshot.accounts.filter((value) => kopecks(value) !== 0n).length);
 });
+
+test("before Analytics built any history, the overview's analytics card says so and leads there", async ({ page }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  await page.goto('/overview');
+  const card = page.locator('[data-analytics-card]');
+  await expect(card).toContainText('has not been built yet');
+  await expect(card.getByRole('link', { name: 'Open Analytics to build the history' })).toHaveAttribute('href', '/analytics?range=1Y');
+  await expect(card.locator('[data-summary-figures]')).toHaveCount(0);
+});

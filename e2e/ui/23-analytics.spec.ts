@@ -2,6 +2,7 @@
 // history and for a month; a CSV of the daily series; the benchmark line and its selector; a bad range is
 // refused in words, not a 500.
 import { expect, test } from '@playwright/test';
+import { DEMO_ACCOUNTS } from '../../emulator/tinvest/default-scenario';
 import { OWNER, signIn } from './support';
 
 test('the whole history and a month: figures, chart, P&L, income, costs and the CSV agree', async ({ page }) => {
@@ -56,6 +57,36 @@ test('the benchmark: IMOEX drawn by default, another chosen in the form, none, a
 
   const api = await page.request.get('/api/analytics?range=1M&benchmark=IMOEX%3B1');
   expect(api.status()).toBe(422);
+});
+
+test('income and costs are charts with a summary; the overview and an account page show the card once Analytics built the history', async ({ page }) => {
+  test.setTimeout(180_000);
+  await signIn(page, OWNER.email, OWNER.password);
+  await page.goto('/analytics?range=ALL');
+  await expect(page.locator('[data-figures]')).toBeVisible({ timeout: 120_000 });
+  const income = page.locator('[data-income-chart="RUB"] [role="img"]');
+  await expect(income).toHaveAttribute('aria-label', /^Income in RUB over \d+ months: /);
+  await expect(page.locator('[data-income-chart="RUB"] g[data-month] rect').first()).toBeAttached();
+  await expect(page.locator('[data-costs-chart="RUB"] [role="img"]')).toHaveAttribute('aria-label', /^Costs in RUB over \d+ months: /);
+  // The exact figures stay one click away.
+  await page.locator('section[aria-labelledby="income-title"] summary').click();
+  await expect(page.locator('section[aria-labelledby="income-title"] table')).toBeVisible();
+
+  await page.goto('/overview');
+  const card = page.locator('[data-analytics-card]');
+  await expect(card.locator('[data-summary-figures]')).toBeVisible();
+  await expect(card.locator('path[data-series="value"]')).toHaveAttribute('d', /^M[\d.]+,[\d.]+(L[\d.]+,[\d.]+){10,}/);
+  await expect(card.getByRole('link', { name: '1Y', exact: true })).toHaveAttribute('aria-current', 'page');
+  await card.getByRole('link', { name: '1M', exact: true }).click();
+  await expect(page).toHaveURL(/\/overview\?range=1M$/);
+  await expect(card.getByRole('link', { name: '1M', exact: true })).toHaveAttribute('aria-current', 'page');
+  await expect(card.getByRole('link', { name: 'Full analytics' })).toHaveAttribute('href', '/analytics?range=1M');
+
+  // An account's page: its card and its link are that account's alone.
+  await page.locator(`[data-testid="overview-accounts"] a[href$="/${DEMO_ACCOUNTS.broker}"]`).first().click();
+  const accountCard = page.locator('[data-analytics-card]');
+  await expect(accountCard.locator('[data-summary-figures]')).toBeVisible();
+  await expect(accountCard.getByRole('link', { name: 'Full analytics' })).toHaveAttribute('href', /^\/analytics\?range=1Y&accounts=[\w-]+%3A[\w-]+$/);
 });
 
 test('a malformed range is explained on the page and refused by the API with a field error', async ({ page }) => {

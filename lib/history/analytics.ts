@@ -140,7 +140,7 @@ export async function analyticsAccounts(viewer: PortfolioViewer): Promise<Accoun
 }
 
 /** The accounts asked for, each through the token named with it; every open account when none is named. */
-function selection(candidates: AccountRefDto[][], wanted: string | undefined): AccountRefDto[] {
+export function selection(candidates: AccountRefDto[][], wanted: string | undefined): AccountRefDto[] {
   if (!wanted) return candidates.map((refs) => refs[0]!).filter((ref) => !ref.closed);
   const keys = [...new Set(wanted.split(','))];
   return keys.map((key) => {

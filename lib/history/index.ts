@@ -4,3 +4,4 @@ export { DEFAULT_BENCHMARK, NO_BENCHMARK } from './benchmark';
 export type { BenchmarkDto } from './benchmark-comparison';
 export { analyticsQueryOf, loadAnalyticsPage } from './page';
 export { instrumentLots, priceLots, type InstrumentLotsDto, type InstrumentOperationDto } from './instrument-lots';
+export { loadAnalyticsSummary, storedAnalyticsSummary, SUMMARY_PRESETS, type AnalyticsSummaryDto } from './stored-summary';

@@ -1,12 +1,15 @@
 // /overview – what the accounts the viewer may see add up to, and the team at a glance
 import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
+import { Suspense } from 'react';
+import { AnalyticsCard, AnalyticsCardSkeleton } from '@/app/_components/analytics/analytics-card';
 import { Overview, OverviewEmpty } from '@/app/_components/portfolio/overview';
 import { buttonClasses } from '@/app/_components/ui/button';
 import { Card } from '@/app/_components/ui/card';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
 import { can } from '@/lib/auth/permissions';
+import { loadAnalyticsSummary } from '@/lib/history';
 import { getOverview } from '@/lib/portfolio/get-overview';
 import { getTeamSummary } from '@/lib/team/get-team-summary';
 
@@ -14,14 +17,21 @@ export async function generateMetadata() {
   return { title: (await getTranslations('portfolio'))('title') };
 }
 
-export default async function OverviewPage() {
+export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ range?: string | string[] }> }) {
   const viewer = await pageViewer();
   const t = await getTranslations('portfolio');
+  // Started now, awaited inside the Suspense boundary: the page streams first. Recorded days only, never a build.
+  const summary = loadAnalyticsSummary(viewer, { range: (await searchParams).range });
   const [overview, team] = await Promise.all([getOverview(viewer), can(viewer.role, 'team.read') ? getTeamSummary() : null]);
   return (
     <>
       <PageHeader title={t('title')} description={t('description')} />
       {overview.empty ? <OverviewEmpty overview={overview} canDeposit={can(viewer.role, 'tokens.create')} /> : <Overview overview={overview} />}
+      {!overview.empty && (
+        <Suspense fallback={<AnalyticsCardSkeleton />}>
+          <AnalyticsCard summary={summary} path="/overview" />
+        </Suspense>
+      )}
       {team && (
         <Card aria-labelledby="team-summary-title" className="mt-6 max-w-md">
           <h2 id="team-summary-title" className="text-base font-semibold text-slate-900">

@@ -9,6 +9,7 @@ import { Card } from '@/app/_components/ui/card';
 import { ScrollRegion } from '@/app/_components/ui/scroll-region';
 import { DEFAULT_BENCHMARK, NO_BENCHMARK, type AnalyticsDto, type AnalyticsQuery, type BenchmarkDto } from '@/lib/history';
 import { cn } from '@/lib/cn';
+import { CostsByMonth, IncomeByMonth } from './income-costs';
 import { ValueChart } from './value-chart';
 
 const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const;
@@ -16,7 +17,7 @@ const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const;
 const BENCHMARK_CHOICES = ['IMOEX', 'RTSI', NO_BENCHMARK] as const;
 
 /** A fraction (0.0523) as a percent decimal string ("5.2300"), for <Percent>. */
-const percentOf = (fraction: number | null) => (fraction === null || !Number.isFinite(fraction) ? null : (fraction * 100).toFixed(4));
+export const percentOf = (fraction: number | null) => (fraction === null || !Number.isFinite(fraction) ? null : (fraction * 100).toFixed(4));
 
 function queryString(query: AnalyticsQuery, change: Partial<AnalyticsQuery>): string {
   const merged = { ...query, ...change };
@@ -226,8 +227,8 @@ export function AnalyticsView({ data, query }: { data: AnalyticsDto; query: Anal
             <ValueChart points={data.series} benchmark={f.benchmark?.status === 'ok' ? f.benchmark : null} />
           </Card>
           <PositionsPnl data={data} />
-          <IncomeTable data={data} />
-          <CostsTable data={data} />
+          <IncomeByMonth data={data} />
+          <CostsByMonth data={data} />
         </>
       )}
     </div>
@@ -273,82 +274,6 @@ function PositionsPnl({ data }: { data: AnalyticsDto }) {
                   <td className={num}><Money amount={row.value} currency={row.currency || null} /></td>
                   <td className={num}><Money amount={row.unrealised} currency={row.currency || null} signed /></td>
                   <td className={num}><Money amount={row.realisedInRange} currency={row.currency || null} signed /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
-      )}
-    </Card>
-  );
-}
-
-function IncomeTable({ data }: { data: AnalyticsDto }) {
-  const t = useTranslations('analytics.income');
-  return (
-    <Card aria-labelledby="income-title">
-      <h2 id="income-title" className="text-base font-semibold text-slate-900">
-        {t('title')}
-      </h2>
-      {data.income.length === 0 ? (
-        <p className="mt-3 text-sm text-slate-600">{t('none')}</p>
-      ) : (
-        <ScrollRegion label={t('title')} className="mt-3">
-          <table className="w-full min-w-[40rem] text-left text-sm">
-            <thead className="text-slate-600">
-              <tr className="border-b border-slate-200">
-                <th scope="col" className={th}>{t('month')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('dividends')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('coupons')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('tax')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('net')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('amortisation')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.income.map((row) => (
-                <tr key={`${row.month}:${row.currency}`} className="border-b border-slate-100">
-                  <th scope="row" className="py-2 pr-3 font-normal tabular-nums">{row.month}</th>
-                  <td className={num}><Money amount={row.dividends} currency={row.currency || null} /></td>
-                  <td className={num}><Money amount={row.coupons} currency={row.currency || null} /></td>
-                  <td className={num}><Money amount={row.tax} currency={row.currency || null} /></td>
-                  <td className={num}><Money amount={row.net} currency={row.currency || null} /></td>
-                  <td className={num}><Money amount={row.amortisation} currency={row.currency || null} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </ScrollRegion>
-      )}
-    </Card>
-  );
-}
-
-function CostsTable({ data }: { data: AnalyticsDto }) {
-  const t = useTranslations('analytics.costs');
-  return (
-    <Card aria-labelledby="costs-title">
-      <h2 id="costs-title" className="text-base font-semibold text-slate-900">
-        {t('title')}
-      </h2>
-      {data.costs.length === 0 ? (
-        <p className="mt-3 text-sm text-slate-600">{t('none')}</p>
-      ) : (
-        <ScrollRegion label={t('title')} className="mt-3">
-          <table className="w-full min-w-[24rem] text-left text-sm">
-            <thead className="text-slate-600">
-              <tr className="border-b border-slate-200">
-                <th scope="col" className={th}>{t('month')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('fees')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('taxes')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.costs.map((row) => (
-                <tr key={`${row.month}:${row.currency}`} className="border-b border-slate-100">
-                  <th scope="row" className="py-2 pr-3 font-normal tabular-nums">{row.month}</th>
-                  <td className={num}><Money amount={row.fees} currency={row.currency || null} /></td>
-                  <td className={num}><Money amount={row.taxes} currency={row.currency || null} /></td>
                 </tr>
               ))}
             </tbody>

@@ -2,12 +2,15 @@
 import { getTranslations } from 'next-intl/server';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { Suspense } from 'react';
+import { AnalyticsCard, AnalyticsCardSkeleton } from '@/app/_components/analytics/analytics-card';
 import { AccountBadges, AccountTypeName } from '@/app/_components/portfolio/account-label';
 import { AccountPortfolio } from '@/app/_components/portfolio/account-portfolio';
 import { FailureAlert, StaleNotice } from '@/app/_components/portfolio/failure-alert';
 import { buttonClasses } from '@/app/_components/ui/button';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
+import { loadAnalyticsSummary } from '@/lib/history';
 import { loadAccountPage } from '@/lib/portfolio/pages';
 import { accountParamsSchema } from '@/lib/portfolio/schema';
 
@@ -15,13 +18,15 @@ export async function generateMetadata() {
   return { title: (await getTranslations('accountPage'))('positions') };
 }
 
-export default async function AccountPage({ params }: { params: Promise<{ tokenId: string; accountId: string }> }) {
+export default async function AccountPage({ params, searchParams }: { params: Promise<{ tokenId: string; accountId: string }>; searchParams: Promise<{ range?: string | string[] }> }) {
   const parsed = accountParamsSchema.safeParse(await params);
   if (!parsed.success) notFound();
   const { tokenId, accountId } = parsed.data;
   const viewer = await pageViewer();
   const t = await getTranslations('accountPage');
   const analytics = await getTranslations('analytics');
+  // Started now, awaited inside the Suspense boundary: the positions stream first. Recorded days only, never a build.
+  const summary = loadAnalyticsSummary(viewer, { range: (await searchParams).range, accounts: `${tokenId}:${accountId}` });
   const { data, failure } = await loadAccountPage(viewer, tokenId, accountId);
   return (
     <>
@@ -49,6 +54,9 @@ export default async function AccountPage({ params }: { params: Promise<{ tokenI
           </p>
           <StaleNotice asOf={data.freshness.stale ? data.freshness.asOf : null} />
           <AccountPortfolio portfolio={data} />
+          <Suspense fallback={<AnalyticsCardSkeleton />}>
+            <AnalyticsCard summary={summary} path={`/accounts/${tokenId}/${accountId}`} accounts={`${tokenId}:${accountId}`} />
+          </Suspense>
         </>
       )}
     </>
