@@ -3,9 +3,9 @@ import 'server-only';
 // the currency instruments' closes) and FIFO books. Recomputed when a sync changed something (or the
 // current year's closes were refreshed), otherwise served from a small in-process memo; the value
 // series is recorded in AccountDaySnapshot from the first changed day on.
-import { buildFifo, buildHoldings, buildLedger, dayOfMs, valueSeries, type Day, type FifoResult, type Ledger, type Money, type ValuePoint } from '../analytics';
+import { buildFifo, buildHoldings, buildLedger, dayOfMs, valueSeries, type DayHoldings, type Day, type FifoResult, type FxToRub, type Ledger, type Money, type PriceOf, type ValuePoint } from '../analytics';
 import { db } from '../db';
-import { decimalToNanos, priceUnitOf, quoteToMoney } from '../money';
+import { decimalToNanos, divideRounded, priceUnitOf, quoteToMoney } from '../money';
 import { instrumentInfo } from '../portfolio/get-account-portfolio';
 import type { InstrumentDto } from '../portfolio/dto';
 import { referenceData, type ReferenceReader } from '../portfolio/upstream';
@@ -69,9 +69,9 @@ export async function accountSeries(reader: ReferenceReader, client: TinvestClie
   // Nothing new since the operations the memo was built from (this or another instance may have stored them).
   if (known && seriesFresh && synced.changedFrom === null && synced.previousSyncedAt?.getTime() === known.series.syncedAt.getTime()) {
     known.series = { ...known.series, syncedAt: synced.syncedAt };
-    // Days the memo holds that were never recorded (recorded mid-day, or removed) are recorded now.
-    await recordSnapshots(accountId, known.series.series, null);
-    return known.series;
+    // Reused only while every day it holds is on record; a day not yet recorded (a new day, or rows removed)
+    // is recorded by the build below, holding by holding.
+    if ((await lastRecordedDay(accountId)) === known.series.series.at(-1)?.day) return known.series;
   }
 
   const ledger = buildLedger(await synced.operations());
@@ -133,7 +133,7 @@ export async function accountSeries(reader: ReferenceReader, client: TinvestClie
     if (price) lastPrices.set(uid, price);
   }
   const result: AccountSeries = { accountId, ledger, series, fifo: buildFifo(ledger), instruments, lastPrices, syncedAt: synced.syncedAt };
-  await recordSnapshots(accountId, series, synced.changedFrom);
+  await recordSnapshots(accountId, series, synced.changedFrom, (from) => holdingRows(accountId, holdings, priceOf, fxToRub, instruments, from));
   const entries = memo();
   entries.delete(key);
   if (entries.size >= MEMO_MAX) entries.delete(entries.keys().next().value!);
@@ -141,13 +141,57 @@ export async function accountSeries(reader: ReferenceReader, client: TinvestClie
   return result;
 }
 
+const lastRecordedDay = async (accountId: string): Promise<Day | null> => (await db().accountDaySnapshot.findFirst({ where: { accountId }, orderBy: { day: 'desc' }, select: { day: true } }))?.day ?? null;
+
+const NANO = 1_000_000_000n;
+
+interface HoldingRow {
+  accountId: string;
+  day: Day;
+  holding: string;
+  currency: string;
+  quantity: bigint | null;
+  price: bigint | null;
+  value: bigint | null;
+  rateRub: bigint | null;
+  valueRub: bigint | null;
+}
+
 /**
- * Records the account's days from the first one that may differ from what is stored: the first changed day, or the
- * last recorded day (it may have been recorded while still under way), whichever is earlier; every day when none is.
+ * Each day's holdings from `from` on, one row per position and per currency's cash, valued as valueSeries values
+ * them (the same prices and rates). Each row's roubles are rounded to the nano on their own, so their sum may
+ * differ from the day's value, which converts each currency's total once, by a nano per holding.
  */
-async function recordSnapshots(accountId: string, series: ValuePoint[], changedFrom: Day | null): Promise<void> {
-  const last = await db().accountDaySnapshot.findFirst({ where: { accountId }, orderBy: { day: 'desc' }, select: { day: true } });
-  const start = last ? (changedFrom !== null && changedFrom < last.day ? changedFrom : last.day) : (series[0]?.day ?? null);
+function holdingRows(accountId: string, holdings: DayHoldings[], priceOf: PriceOf, fxToRub: FxToRub, instruments: Map<string, InstrumentDto | null>, from: Day): HoldingRow[] {
+  const rows: HoldingRow[] = [];
+  for (const day of holdings) {
+    if (day.day < from) continue;
+    const rate = (currency: string) => (currency === 'RUB' ? NANO : fxToRub(currency, day.day));
+    const inRoubles = (value: bigint | null, rateRub: bigint | null) => (value === null || rateRub === null ? null : rateRub === NANO ? value : divideRounded(value * rateRub, NANO, 'half-up'));
+    for (const [uid, quantity] of day.quantities) {
+      const price = priceOf(uid, day.day);
+      const currency = (price?.currency ?? instruments.get(uid)?.currency ?? '').toUpperCase();
+      const value = price ? quantity * price.nanos : null;
+      const rateRub = currency ? rate(currency) : null;
+      rows.push({ accountId, day: day.day, holding: uid, currency, quantity, price: price?.nanos ?? null, value, rateRub, valueRub: inRoubles(value, rateRub) });
+    }
+    for (const [currency, balance] of day.cash) {
+      if (balance === 0n) continue;
+      const rateRub = rate(currency);
+      rows.push({ accountId, day: day.day, holding: `cash:${currency}`, currency, quantity: null, price: null, value: balance, rateRub, valueRub: inRoubles(balance, rateRub) });
+    }
+  }
+  return rows;
+}
+
+/**
+ * Records the account's days (its value, and what it held) from the first one that may differ from what is stored:
+ * the first changed day, or the last recorded day (it may have been recorded while still under way), whichever is
+ * earlier; every day when none is.
+ */
+async function recordSnapshots(accountId: string, series: ValuePoint[], changedFrom: Day | null, holdingsFrom: (from: Day) => HoldingRow[]): Promise<void> {
+  const last = await lastRecordedDay(accountId);
+  const start = last ? (changedFrom !== null && changedFrom < last ? changedFrom : last) : (series[0]?.day ?? null);
   if (start === null) return;
   const rows = series.filter((point) => point.day >= start).map((point) => ({
     accountId,
@@ -157,5 +201,10 @@ async function recordSnapshots(accountId: string, series: ValuePoint[], changedF
     contributionsRub: point.netContributionsRub,
     incomplete: point.unpriced.length > 0,
   }));
-  await db().$transaction([db().accountDaySnapshot.deleteMany({ where: { accountId, day: { gte: start } } }), db().accountDaySnapshot.createMany({ data: rows })]);
+  await db().$transaction([
+    db().accountDaySnapshot.deleteMany({ where: { accountId, day: { gte: start } } }),
+    db().accountHoldingSnapshot.deleteMany({ where: { accountId, day: { gte: start } } }),
+    db().accountDaySnapshot.createMany({ data: rows }),
+    db().accountHoldingSnapshot.createMany({ data: holdingsFrom(start) }),
+  ]);
 }

@@ -137,6 +137,18 @@ describe('analytics against a terse foreign server', () => {
     expect(day('2024-01-11').value).toBe('9997');
     expect(day('2024-03-15').value).toBe('10140.5');
     expect(day('2024-04-01').value).toBe('10239.06');
+    // What the account held, day by day, is on record too: on 2024-03-15 the 10 shares at the carried 110 and the cash.
+    const { db } = await import('../db');
+    const held = await db().accountHoldingSnapshot.findMany({ where: { accountId: ACCOUNT, day: '2024-03-15' }, orderBy: { holding: 'asc' } });
+    expect(held.map(({ holding, currency, quantity, price, value, rateRub, valueRub }) => ({ holding, currency, quantity, price, value, rateRub, valueRub }))).toEqual([
+      { holding: SHARE, currency: 'RUB', quantity: 10n, price: n('110'), value: n('1100'), rateRub: n('1'), valueRub: n('1100') },
+      { holding: 'cash:RUB', currency: 'RUB', quantity: null, price: null, value: n('9040.5'), rateRub: n('1'), valueRub: n('9040.5') },
+    ]);
+    // Every recorded day's holdings add up to its value.
+    const days = await db().accountDaySnapshot.findMany({ where: { accountId: ACCOUNT } });
+    const holdings = await db().accountHoldingSnapshot.findMany({ where: { accountId: ACCOUNT } });
+    expect(days.length).toBeGreaterThan(400);
+    for (const recorded of days) expect(holdings.filter((row) => row.day === recorded.day).reduce((sum, row) => sum + row.valueRub!, 0n)).toBe(recorded.valueRub);
 
     // FIFO with fees: 10 bought at 100.30 each; 4 sold for 478.56 → realised 77.36; 6 open (cost 601.80) at 130.
     const [position] = result.positions;

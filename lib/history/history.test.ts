@@ -83,9 +83,21 @@ describe('analytics', () => {
       const row = result.positions.find((candidate) => candidate.instrumentUid === position.instrumentUid);
       expect(row?.quantity, position.ticker).toBe(position.quantity);
     }
+    // The recorded holdings of each complete day add up to its value (each holding's roubles rounded on its own),
+    // and foreign cash or positions carry their own currency and that day's rate.
+    const days = await m.db().accountDaySnapshot.findMany({ where: { accountId: DEMO_ACCOUNTS.broker, incomplete: false } });
+    const holdings = await m.db().accountHoldingSnapshot.findMany({ where: { accountId: DEMO_ACCOUNTS.broker } });
+    const byDay = new Map<string, typeof holdings>();
+    for (const row of holdings) byDay.set(row.day, [...(byDay.get(row.day) ?? []), row]);
+    for (const day of days) {
+      const rows = byDay.get(day.day) ?? [];
+      const sum = rows.reduce((total, row) => total + row.valueRub!, 0n);
+      expect(sum - day.valueRub <= BigInt(rows.length) && day.valueRub - sum <= BigInt(rows.length), day.day).toBe(true);
+    }
+    expect(holdings.some((row) => row.currency !== 'RUB' && row.rateRub !== null && row.rateRub > 1_000_000_000n)).toBe(true);
   });
 
-  it('stores the history: a second view makes no operations call, and snapshots are recorded per day', { timeout: 90_000 }, async () => {
+  it('stores the history: a second view makes no operations call, and snapshots are recorded per day', { timeout: 180_000 }, async () => {
     const key = `${tokenId}:${DEMO_ACCOUNTS.iis}`;
     await m.history.getAnalytics(owner, { accounts: key, range: '1M' });
     const before = calls('GetOperationsByCursor');

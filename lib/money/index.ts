@@ -12,7 +12,7 @@ export {
   type Quotation,
   type QuotationLike,
 } from './quotation';
-export { add, compare, isZero, multiply, multiplyByInteger, negate, subtract, sum, type RoundingMode } from './arithmetic';
+export { add, compare, divideRounded, isZero, multiply, multiplyByInteger, negate, subtract, sum, type RoundingMode } from './arithmetic';
 export { formatAmount, type AmountLocale, type FormatAmountOptions } from './format-amount';
 export { currencyDigits, formatMoney, formatPercentQuote, formatPrice, formatQuoted, formatQuotedText, quotedPrice } from './format-price';
 export { fractionDigits, moneyPriceDigits, moneyToQuote, priceUnitOf, quoteDigits, quoteToMoney, type PriceUnit, type PricedInstrument } from './instrument-price';
