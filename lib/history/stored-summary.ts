@@ -27,15 +27,7 @@ export interface AnalyticsSummaryDto {
   /** Ends on the last recorded day, which may be before today (nobody opened Analytics since, no daily job yet). */
   range: { from: Day; to: Day } | null;
   series: AnalyticsPointDto[];
-  figures: {
-    startValue: string;
-    endValue: string;
-    netFlows: string;
-    gain: string;
-    /** Fractions, null when not measurable (as in AnalyticsDto). */
-    twr: number | null;
-    xirr: number | null;
-  } | null;
+  figures: Pick<NonNullable<AnalyticsDto['figures']>, 'startValue' | 'endValue' | 'netFlows' | 'gain' | 'twr' | 'xirr'> | null;
   failures: AnalyticsDto['failures'];
 }
 
