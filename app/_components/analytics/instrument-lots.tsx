@@ -9,6 +9,8 @@ import { ScrollRegion } from '@/app/_components/ui/scroll-region';
 import type { InstrumentLotsDto } from '@/lib/history';
 import { OPERATION_TYPE_FILTERS } from '@/lib/portfolio/schema';
 
+const TRADES = new Set(['buy', 'sell', 'buy_card', 'sell_card']);
+
 export function InstrumentLots({ data, instrumentUid }: { data: InstrumentLotsDto; instrumentUid: string }) {
   const t = useTranslations('analytics.lots');
   const operations = useTranslations('operations');
@@ -66,7 +68,7 @@ export function InstrumentLots({ data, instrumentUid }: { data: InstrumentLotsDt
                   <tbody>
                     {account.lots.map((lot, i) => (
                       <tr key={`${lot.openedOn}:${i}`} className="border-b border-slate-100">
-                        <td className="py-2 pr-3 tabular-nums">{lot.openedOn}</td>
+                        <td className="py-2 pr-3 whitespace-nowrap tabular-nums">{lot.openedOn}</td>
                         <td className="py-2 pr-3 text-right tabular-nums"><Quantity value={lot.quantity} /></td>
                         <td className="py-2 pr-3 text-right tabular-nums"><Money amount={lot.cost} currency={currency} /></td>
                       </tr>
@@ -80,19 +82,24 @@ export function InstrumentLots({ data, instrumentUid }: { data: InstrumentLotsDt
                 <h4 className="mt-4 text-sm font-medium text-slate-900">{t('recentTitle')}</h4>
                 <ul className="mt-1 divide-y divide-slate-100 text-sm" data-lots-operations>
                   {account.recentOperations.map((operation) => (
-                    <li key={operation.id} className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1 py-2">
-                      <span className="text-slate-900">
-                        {typeName(operation.type)}
-                        {operation.quantity !== '0' && (
-                          <span className="ml-1 text-slate-600">
-                            × <Quantity value={operation.quantity} />
-                          </span>
-                        )}
+                    <li key={operation.id} className="flex items-baseline justify-between gap-3 py-2">
+                      <span className="min-w-0">
+                        <span className="block text-slate-900">
+                          {typeName(operation.type)}
+                          {/* Units traded; other operations' quantities (a dividend's entitled shares) would read as a count. */}
+                          {TRADES.has(operation.type) && operation.quantity !== '0' && (
+                            <span className="ml-1 text-slate-600">
+                              × <Quantity value={operation.quantity} />
+                            </span>
+                          )}
+                        </span>
+                        <span className="block text-xs text-slate-600">{operation.at ? format.dateTime(new Date(operation.at), { dateStyle: 'medium' }) : '—'}</span>
                       </span>
-                      <span className="flex items-baseline gap-3">
-                        <span className="text-xs text-slate-600">{operation.at ? format.dateTime(new Date(operation.at), { dateStyle: 'medium' }) : '—'}</span>
-                        {operation.payment && <Money amount={operation.payment.amount} currency={operation.payment.currency || null} signed />}
-                      </span>
+                      {operation.payment && (
+                        <span className="shrink-0 tabular-nums">
+                          <Money amount={operation.payment.amount} currency={operation.payment.currency || null} signed />
+                        </span>
+                      )}
                     </li>
                   ))}
                 </ul>
