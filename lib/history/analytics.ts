@@ -95,6 +95,20 @@ export interface MonthAmountsDto {
   amortisation: string;
 }
 
+/** Income of one instrument over the range, in one currency (gross, tax withheld, net). */
+export interface InstrumentIncomeDto {
+  /** Empty for tax not tied to an instrument. */
+  instrumentUid: string;
+  name: string;
+  ticker: string;
+  currency: string;
+  dividends: string;
+  coupons: string;
+  tax: string;
+  net: string;
+  amortisation: string;
+}
+
 export interface MonthCostsDto {
   month: string;
   currency: string;
@@ -122,6 +136,8 @@ export interface AnalyticsDto {
   } | null;
   positions: PositionPnlDto[];
   income: MonthAmountsDto[];
+  /** The same income by instrument, largest net first. */
+  incomeByInstrument: InstrumentIncomeDto[];
   costs: MonthCostsDto[];
   /** Operations the ledger could not classify, counted so nothing vanishes silently. */
   unclassified: number;
@@ -227,7 +243,7 @@ export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuer
   const chosenKeys = new Set(chosen.map((ref) => `${ref.tokenId}:${ref.accountId}`));
   const accounts = refs.map((ref) => ({ tokenId: ref.tokenId, accountId: ref.accountId, name: ref.name, selected: chosenKeys.has(`${ref.tokenId}:${ref.accountId}`) }));
   const base = { accounts, preset, range, failures, method: 'fifo' as const, unclassified: histories.reduce((n, history) => n + history.ledger.counts.other, 0) };
-  if (!range) return { ...base, series: [], figures: null, positions: [], income: [], costs: [] };
+  if (!range) return { ...base, series: [], figures: null, positions: [], income: [], incomeByInstrument: [], costs: [] };
   // The benchmark's closes of the current year are refreshed hourly: so is its line here.
   const key = `report|${identity(histories)}|${range.from}|${range.to}|${q.benchmark ?? ''}|${Math.floor(now.getTime() / 3_600_000)}`;
   const report = await memoized(key, () => computeReport(viewer, loaded, q.benchmark, merged, range, now));
@@ -236,7 +252,7 @@ export async function getAnalytics(viewer: PortfolioViewer, query: AnalyticsQuer
   return { ...base, ...report };
 }
 
-type Report = Pick<AnalyticsDto, 'series' | 'figures' | 'positions' | 'income' | 'costs'>;
+type Report = Pick<AnalyticsDto, 'series' | 'figures' | 'positions' | 'income' | 'incomeByInstrument' | 'costs'>;
 
 async function computeReport(viewer: PortfolioViewer, loaded: { ref: AccountRefDto; client: TinvestClient; history: AccountSeries }[], wanted: string | undefined, merged: ValuePoint[], range: { from: Day; to: Day }, now: Date): Promise<Report> {
   const { points, startValue } = rangeOf(merged, range);
@@ -260,7 +276,7 @@ async function computeReport(viewer: PortfolioViewer, loaded: { ref: AccountRefD
       benchmark,
     },
     positions: positionsOf(histories, range),
-    income: incomeOf(histories.map((history) => ledgerIn(history.ledger, range))),
+    ...incomeOf(histories, range),
     costs: costsOf(histories.map((history) => ledgerIn(history.ledger, range))),
   };
 }
@@ -315,21 +331,43 @@ function positionsOf(histories: AccountSeries[], range: { from: Day; to: Day }):
     }));
 }
 
-function incomeOf(ledgers: Ledger[]): MonthAmountsDto[] {
-  const rows = new Map<string, { month: string; currency: string; dividends: bigint; coupons: bigint; tax: bigint; net: bigint; amortisation: bigint }>();
-  for (const ledger of ledgers) {
-    for (const r of incomeReport(ledger).byMonth) {
+type IncomeSums = { dividends: bigint; coupons: bigint; tax: bigint; net: bigint; amortisation: bigint };
+const noIncome = (): IncomeSums => ({ dividends: 0n, coupons: 0n, tax: 0n, net: 0n, amortisation: 0n });
+const decimals = (sums: IncomeSums) => ({ dividends: money(sums.dividends), coupons: money(sums.coupons), tax: money(sums.tax), net: money(sums.net), amortisation: money(sums.amortisation) });
+
+/** The range's income of every history, by month and by instrument, each summed per currency. */
+function incomeOf(histories: AccountSeries[], range: { from: Day; to: Day }): Pick<AnalyticsDto, 'income' | 'incomeByInstrument'> {
+  const byMonth = new Map<string, IncomeSums & { month: string; currency: string }>();
+  const byInstrument = new Map<string, IncomeSums & { uid: string; currency: string; name: string; ticker: string }>();
+  const add = (row: IncomeSums, r: ReturnType<typeof incomeReport>['byMonth'][number]) => {
+    row.dividends += r.dividends;
+    row.coupons += r.coupons;
+    row.tax += r.tax;
+    row.net += r.net;
+    row.amortisation += r.amortisation + r.redemption;
+  };
+  for (const history of histories) {
+    const report = incomeReport(ledgerIn(history.ledger, range));
+    for (const r of report.byMonth) {
       const key = `${r.key}|${r.currency}`;
-      const row = rows.get(key) ?? { month: r.key, currency: r.currency, dividends: 0n, coupons: 0n, tax: 0n, net: 0n, amortisation: 0n };
-      row.dividends += r.dividends;
-      row.coupons += r.coupons;
-      row.tax += r.tax;
-      row.net += r.net;
-      row.amortisation += r.amortisation + r.redemption;
-      rows.set(key, row);
+      const row = byMonth.get(key) ?? { month: r.key, currency: r.currency, ...noIncome() };
+      add(row, r);
+      byMonth.set(key, row);
+    }
+    for (const r of report.byInstrument) {
+      const key = `${r.key}|${r.currency}`;
+      const instrument = history.instruments.get(r.key) ?? null;
+      const row = byInstrument.get(key) ?? { uid: r.key, currency: r.currency, name: instrument?.name || instrument?.ticker || r.key, ticker: instrument?.ticker ?? '', ...noIncome() };
+      add(row, r);
+      byInstrument.set(key, row);
     }
   }
-  return [...rows.values()].sort((a, b) => b.month.localeCompare(a.month) || a.currency.localeCompare(b.currency)).map((row) => ({ ...row, dividends: money(row.dividends), coupons: money(row.coupons), tax: money(row.tax), net: money(row.net), amortisation: money(row.amortisation) }));
+  return {
+    income: [...byMonth.values()].sort((a, b) => b.month.localeCompare(a.month) || a.currency.localeCompare(b.currency)).map((row) => ({ month: row.month, currency: row.currency, ...decimals(row) })),
+    incomeByInstrument: [...byInstrument.values()]
+      .sort((a, b) => (b.net > a.net ? 1 : b.net < a.net ? -1 : a.name.localeCompare(b.name)))
+      .map((row) => ({ instrumentUid: row.uid, name: row.name, ticker: row.ticker, currency: row.currency, ...decimals(row) })),
+  };
 }
 
 function costsOf(ledgers: Ledger[]): MonthCostsDto[] {

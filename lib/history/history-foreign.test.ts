@@ -159,6 +159,7 @@ describe('analytics against a terse foreign server', () => {
     expect(n(position!.realisedTotal) + n(position!.unrealised!) + n('43.5')).toBe(n(f.gain));
 
     expect(result.income).toEqual([{ month: '2024-03', currency: 'RUB', dividends: '50', coupons: '0', tax: '-6.5', net: '43.5', amortisation: '0' }]);
+    expect(result.incomeByInstrument).toEqual([{ instrumentUid: SHARE, name: SHARE, ticker: '', currency: 'RUB', dividends: '50', coupons: '0', tax: '-6.5', net: '43.5', amortisation: '0' }]);
     // Costs count the tax withheld from the dividend as well as the fees.
     expect(result.costs.map((row) => [row.month, row.fees, row.taxes])).toEqual([
       ['2024-04', '-1.44', '0'],

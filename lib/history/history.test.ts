@@ -76,6 +76,9 @@ describe('analytics', () => {
     expect(f.benchmark?.change).toEqual(expect.any(Number));
     expect(f.benchmark?.series.map((p) => p.day)).toEqual(result.series.map((p) => p.day));
     expect(result.income.length).toBeGreaterThan(0);
+    // By instrument and by month are the same income, split two ways: per currency they add up alike.
+    const total = (rows: { currency: string; net: string; dividends: string }[], currency: string) => rows.filter((row) => row.currency === currency).reduce((sum, row) => sum + nanos(row.net) + nanos(row.dividends), 0n);
+    for (const currency of new Set(result.income.map((row) => row.currency))) expect(total(result.incomeByInstrument, currency), currency).toBe(total(result.income, currency));
     expect(result.costs.some((row) => decimalToNanos(row.fees) < 0n)).toBe(true);
     // FIFO open quantities equal what T-Invest says the account holds now.
     const portfolio = await m.getAccountPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker);

@@ -1,5 +1,5 @@
 // Portfolio history and analytics for the pages and the API; the pure maths is lib/analytics.
-export { analyticsCsv, analyticsQuerySchema, getAnalytics, type AnalyticsDto, type AnalyticsQuery, type AnalyticsPointDto, type MonthAmountsDto, type MonthCostsDto, type PositionPnlDto } from './analytics';
+export { analyticsCsv, analyticsQuerySchema, getAnalytics, type AnalyticsDto, type AnalyticsQuery, type AnalyticsPointDto, type InstrumentIncomeDto, type MonthAmountsDto, type MonthCostsDto, type PositionPnlDto } from './analytics';
 export { DEFAULT_BENCHMARK, NO_BENCHMARK } from './benchmark';
 export type { BenchmarkDto } from './benchmark-comparison';
 export { analyticsQueryOf, loadAnalyticsPage } from './page';

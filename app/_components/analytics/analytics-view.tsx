@@ -9,7 +9,7 @@ import { Card } from '@/app/_components/ui/card';
 import { ScrollRegion } from '@/app/_components/ui/scroll-region';
 import { DEFAULT_BENCHMARK, NO_BENCHMARK, type AnalyticsDto, type AnalyticsQuery, type BenchmarkDto } from '@/lib/history';
 import { cn } from '@/lib/cn';
-import { CostsByMonth, IncomeByMonth } from './income-costs';
+import { CostsByMonth, IncomeByInstrument, IncomeByMonth } from './income-costs';
 import { ValueChart } from './value-chart';
 
 const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const;
@@ -228,6 +228,7 @@ export function AnalyticsView({ data, query }: { data: AnalyticsDto; query: Anal
           </Card>
           <PositionsPnl data={data} />
           <IncomeByMonth data={data} />
+          <IncomeByInstrument data={data} />
           <CostsByMonth data={data} />
         </>
       )}

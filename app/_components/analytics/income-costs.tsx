@@ -172,3 +172,44 @@ export function CostsByMonth({ data }: { data: AnalyticsDto }) {
     </Card>
   );
 }
+
+/** The range's income per instrument, largest net first; shown only when there is some. */
+export function IncomeByInstrument({ data }: { data: AnalyticsDto }) {
+  const t = useTranslations('analytics.incomeByInstrument');
+  const income = useTranslations('analytics.income');
+  if (data.incomeByInstrument.length === 0) return null;
+  return (
+    <Card aria-labelledby="income-instrument-title">
+      <h2 id="income-instrument-title" className="text-base font-semibold text-slate-900">
+        {t('title')}
+      </h2>
+      <ScrollRegion label={t('title')} className="mt-3">
+        <table className="w-full min-w-[36rem] text-left text-sm">
+          <thead className="text-slate-600">
+            <tr className="border-b border-slate-200">
+              <th scope="col" className={th}>{t('instrument')}</th>
+              <th scope="col" className={cn(th, 'text-right')}>{income('dividends')}</th>
+              <th scope="col" className={cn(th, 'text-right')}>{income('coupons')}</th>
+              <th scope="col" className={cn(th, 'text-right')}>{income('tax')}</th>
+              <th scope="col" className={cn(th, 'text-right')}>{income('net')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.incomeByInstrument.map((row) => (
+              <tr key={`${row.instrumentUid}:${row.currency}`} className="border-b border-slate-100" data-income-instrument={row.instrumentUid}>
+                <th scope="row" className="py-2 pr-3 font-normal">
+                  {row.instrumentUid ? row.name : t('noInstrument')}
+                  {row.ticker && <span className="ml-1 text-xs text-slate-500">{row.ticker}</span>}
+                </th>
+                <td className={num}><Money amount={row.dividends} currency={row.currency || null} /></td>
+                <td className={num}><Money amount={row.coupons} currency={row.currency || null} /></td>
+                <td className={num}><Money amount={row.tax} currency={row.currency || null} /></td>
+                <td className={num}><Money amount={row.net} currency={row.currency || null} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollRegion>
+    </Card>
+  );
+}
