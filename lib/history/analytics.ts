@@ -85,8 +85,8 @@ export interface PositionPnlDto {
   realisedTotal: string;
 }
 
-export interface MonthAmountsDto {
-  month: string;
+/** Income in one currency: gross dividends and coupons, tax withheld, net; principal repaid apart. */
+interface IncomeAmountsDto {
   currency: string;
   dividends: string;
   coupons: string;
@@ -95,18 +95,16 @@ export interface MonthAmountsDto {
   amortisation: string;
 }
 
-/** Income of one instrument over the range, in one currency (gross, tax withheld, net). */
-export interface InstrumentIncomeDto {
+export interface MonthAmountsDto extends IncomeAmountsDto {
+  month: string;
+}
+
+/** Income of one instrument over the range. */
+export interface InstrumentIncomeDto extends IncomeAmountsDto {
   /** Empty for tax not tied to an instrument. */
   instrumentUid: string;
   name: string;
   ticker: string;
-  currency: string;
-  dividends: string;
-  coupons: string;
-  tax: string;
-  net: string;
-  amortisation: string;
 }
 
 export interface MonthCostsDto {
