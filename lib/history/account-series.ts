@@ -144,6 +144,7 @@ export async function accountSeries(reader: ReferenceReader, client: TinvestClie
 const lastRecordedDay = async (accountId: string): Promise<Day | null> => (await db().accountDaySnapshot.findFirst({ where: { accountId }, orderBy: { day: 'desc' }, select: { day: true } }))?.day ?? null;
 
 const NANO = 1_000_000_000n;
+const SNAPSHOT_WRITE_TIMEOUT_MS = 120_000;
 
 interface HoldingRow {
   accountId: string;
@@ -201,10 +202,14 @@ async function recordSnapshots(accountId: string, series: ValuePoint[], changedF
     contributionsRub: point.netContributionsRub,
     incomplete: point.unpriced.length > 0,
   }));
-  await db().$transaction([
-    db().accountDaySnapshot.deleteMany({ where: { accountId, day: { gte: start } } }),
-    db().accountHoldingSnapshot.deleteMany({ where: { accountId, day: { gte: start } } }),
-    db().accountDaySnapshot.createMany({ data: rows }),
-    db().accountHoldingSnapshot.createMany({ data: holdingsFrom(start) }),
-  ]);
+  // A first build writes years of days and tens of thousands of holdings: more than the default 5 s of a transaction.
+  await db().$transaction(
+    [
+      db().accountDaySnapshot.deleteMany({ where: { accountId, day: { gte: start } } }),
+      db().accountHoldingSnapshot.deleteMany({ where: { accountId, day: { gte: start } } }),
+      db().accountDaySnapshot.createMany({ data: rows }),
+      db().accountHoldingSnapshot.createMany({ data: holdingsFrom(start) }),
+    ],
+    { timeout: SNAPSHOT_WRITE_TIMEOUT_MS },
+  );
 }
