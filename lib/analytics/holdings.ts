@@ -166,7 +166,7 @@ export function valueSeries(holdings: readonly DayHoldings[], priceOf: PriceOf, 
 }
 
 /** nanos × rate (RUB nanos per unit), rounded half-up to a nano of a rouble. */
-function toRub(amount: bigint, rate: bigint): bigint {
+export function toRub(amount: bigint, rate: bigint): bigint {
   return rate === NANO ? amount : divideRounded(amount * rate, NANO, 'half-up');
 }
 

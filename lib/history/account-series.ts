@@ -3,9 +3,9 @@ import 'server-only';
 // the currency instruments' closes) and FIFO books. Recomputed when a sync changed something (or the
 // current year's closes were refreshed), otherwise served from a small in-process memo; the value
 // series is recorded in AccountDaySnapshot from the first changed day on.
-import { buildFifo, buildHoldings, buildLedger, dayOfMs, valueSeries, type DayHoldings, type Day, type FifoResult, type FxToRub, type Ledger, type Money, type PriceOf, type ValuePoint } from '../analytics';
+import { buildFifo, buildHoldings, buildLedger, dayOfMs, toRub, valueSeries, type DayHoldings, type Day, type FifoResult, type FxToRub, type Ledger, type Money, type PriceOf, type ValuePoint } from '../analytics';
 import { db } from '../db';
-import { decimalToNanos, divideRounded, priceUnitOf, quoteToMoney } from '../money';
+import { decimalToNanos, priceUnitOf, quoteToMoney } from '../money';
 import { instrumentInfo } from '../portfolio/get-account-portfolio';
 import type { InstrumentDto } from '../portfolio/dto';
 import { referenceData, type ReferenceReader } from '../portfolio/upstream';
@@ -168,7 +168,7 @@ function holdingRows(accountId: string, holdings: DayHoldings[], priceOf: PriceO
   for (const day of holdings) {
     if (day.day < from) continue;
     const rate = (currency: string) => (currency === 'RUB' ? NANO : fxToRub(currency, day.day));
-    const inRoubles = (value: bigint | null, rateRub: bigint | null) => (value === null || rateRub === null ? null : rateRub === NANO ? value : divideRounded(value * rateRub, NANO, 'half-up'));
+    const inRoubles = (value: bigint | null, rateRub: bigint | null) => (value === null || rateRub === null ? null : toRub(value, rateRub));
     for (const [uid, quantity] of day.quantities) {
       const price = priceOf(uid, day.day);
       const currency = (price?.currency ?? instruments.get(uid)?.currency ?? '').toUpperCase();

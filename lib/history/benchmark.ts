@@ -1,7 +1,7 @@
 // The benchmark line: what the portfolio would be worth had its start value and every later flow gone into
 // the benchmark instead. Pure: closes and flows in, exact amounts out (bigint nanos, no floats).
 import type { Day } from '../analytics';
-import { decimalToNanos } from '../money';
+import { decimalToNanos, divideRounded } from '../money';
 
 /** MOEX's index, as T-Invest lists it among its indicatives: the comparison when none is named. */
 export const DEFAULT_BENCHMARK = 'IMOEX';
@@ -15,15 +15,6 @@ export const BENCHMARK_PATTERN = /^[A-Za-z0-9][\w.@-]{0,39}$/;
  * still counts, so the truncation below is far under a kopeck for any real portfolio.
  */
 const UNIT_SCALE = 10n ** 18n;
-
-/** a / b rounded to the nearest integer, halves away from zero (b > 0). */
-function divideRounded(a: bigint, b: bigint): bigint {
-  const quotient = a / b;
-  const twiceRemainder = 2n * (a % b);
-  if (twiceRemainder >= b) return quotient + 1n;
-  if (twiceRemainder <= -b) return quotient - 1n;
-  return quotient;
-}
 
 export interface BenchmarkLineInput {
   /** The portfolio's value at the end of the day before the range, in nanos (RUB). */
@@ -49,7 +40,7 @@ export function benchmarkLine({ startValue, closeBefore, closes, days }: Benchma
   let cash = startValue;
   if (close !== null) {
     // Units bought are rounded to the nearest 10^-18 unit; a day's value below to the nearest nano.
-    units = divideRounded(cash * UNIT_SCALE, close);
+    units = divideRounded(cash * UNIT_SCALE, close, 'half-up');
     cash = 0n;
   }
   const line: { day: Day; value: bigint }[] = [];
@@ -59,10 +50,10 @@ export function benchmarkLine({ startValue, closeBefore, closes, days }: Benchma
     if (today !== null && today > 0n) close = today;
     cash += flow;
     if (close !== null && cash !== 0n) {
-      units += divideRounded(cash * UNIT_SCALE, close);
+      units += divideRounded(cash * UNIT_SCALE, close, 'half-up');
       cash = 0n;
     }
-    line.push({ day, value: cash + (close === null ? 0n : divideRounded(units * close, UNIT_SCALE)) });
+    line.push({ day, value: cash + (close === null ? 0n : divideRounded(units * close, UNIT_SCALE, 'half-up')) });
   }
   return line;
 }
@@ -73,5 +64,5 @@ export function priceChange(closeBefore: string | undefined, closeAtEnd: string 
   const start = decimalToNanos(closeBefore);
   if (start <= 0n) return null;
   // The ratio to 12 decimal places in bigint first, so large closes keep their precision as a float.
-  return Number(divideRounded((decimalToNanos(closeAtEnd) - start) * 10n ** 12n, start)) / 1e12;
+  return Number(divideRounded((decimalToNanos(closeAtEnd) - start) * 10n ** 12n, start, 'half-up')) / 1e12;
 }
