@@ -23,7 +23,7 @@ import { tinvestFor } from '../custody/tinvest-for';
 import { AppError } from '../errors';
 import { nanosToDecimal } from '../money';
 import { accountCandidates, listViewerTokens, USABLE, type PortfolioViewer } from '../portfolio/access';
-import type { AccountRefDto, FailureDto } from '../portfolio/dto';
+import type { AccountRefDto, FailureDto, InstrumentDto } from '../portfolio/dto';
 import { toFailure } from '../portfolio/to-failure';
 import type { TinvestClient } from '../tinvest';
 import { accountSeries, type AccountSeries } from './account-series';
@@ -254,19 +254,16 @@ type Report = Pick<AnalyticsDto, 'series' | 'figures' | 'positions' | 'income' |
 
 async function computeReport(viewer: PortfolioViewer, loaded: { ref: AccountRefDto; client: TinvestClient; history: AccountSeries }[], wanted: string | undefined, merged: ValuePoint[], range: { from: Day; to: Day }, now: Date): Promise<Report> {
   const { points, startValue } = rangeOf(merged, range);
-  const endValue = points.at(-1)?.valueRub ?? startValue;
-  const netFlows = points.reduce((sum, point) => sum + point.flowRub, 0n);
   const benchmark = await benchmarkOf(viewer, loaded, wanted, range, startValue, points, now);
   const twr = timeWeightedReturn(merged, range);
   const mwr = moneyWeightedReturn(merged, range);
   const histories = loaded.map(({ history }) => history);
+  // Each ledger filtered to the range once, for income and costs alike.
+  const ranged = histories.map((history) => ({ history, ledger: ledgerIn(history.ledger, range) }));
   return {
     series: points.map((point) => ({ day: point.day, value: money(point.valueRub), flow: money(point.flowRub), contributions: money(point.netContributionsRub), incomplete: point.unpriced.length > 0 })),
     figures: {
-      startValue: money(startValue),
-      endValue: money(endValue),
-      netFlows: money(netFlows),
-      gain: money(endValue - startValue - netFlows),
+      ...valueFigures(startValue, points),
       twr: twr.total,
       twrAnnualised: twr.annualised,
       xirr: mwr.rate,
@@ -274,10 +271,23 @@ async function computeReport(viewer: PortfolioViewer, loaded: { ref: AccountRefD
       benchmark,
     },
     positions: positionsOf(histories, range),
-    ...incomeOf(histories, range),
-    costs: costsOf(histories.map((history) => ledgerIn(history.ledger, range))),
+    ...incomeOf(ranged),
+    costs: costsOf(ranged.map(({ ledger }) => ledger)),
   };
 }
+
+/**
+ * A range's value figures from the value before it and its days: gain = end − start − net flows, what the market
+ * did. Shared with the stored summary of the overview and account pages, so both give the same figures.
+ */
+export function valueFigures(startValue: bigint, points: readonly { valueRub: bigint; flowRub: bigint }[]): Pick<NonNullable<AnalyticsDto['figures']>, 'startValue' | 'endValue' | 'netFlows' | 'gain'> {
+  const endValue = points.at(-1)?.valueRub ?? startValue;
+  const netFlows = points.reduce((sum, point) => sum + point.flowRub, 0n);
+  return { startValue: money(startValue), endValue: money(endValue), netFlows: money(netFlows), gain: money(endValue - startValue - netFlows) };
+}
+
+/** What a row names an instrument by: its name, else its ticker, else its uid (never a blank cell). */
+const displayName = (instrument: InstrumentDto | null, uid: string) => instrument?.name || instrument?.ticker || uid;
 
 /** The benchmark over the range, read through the first analysed account's token; null without one or when asked for none. */
 async function benchmarkOf(viewer: PortfolioViewer, loaded: { ref: AccountRefDto; client: TinvestClient }[], wanted: string | undefined, range: { from: Day; to: Day }, startValue: bigint, points: ValuePoint[], now: Date): Promise<BenchmarkDto | null> {
@@ -302,7 +312,7 @@ function positionsOf(histories: AccountSeries[], range: { from: Day; to: Day }):
       const unrealised = quantity === 0n ? 0n : price ? unrealisedPnl(book, price) : null;
       const cost = openCost(book);
       const key = `${uid}|${book.currency}`;
-      const row = rows.get(key) ?? { uid, currency: book.currency, quantity: 0n, cost: 0n, value: 0n, unrealised: 0n, realisedInRange: 0n, realisedTotal: 0n, name: instrument?.name || instrument?.ticker || uid, ticker: instrument?.ticker ?? '' };
+      const row = rows.get(key) ?? { uid, currency: book.currency, quantity: 0n, cost: 0n, value: 0n, unrealised: 0n, realisedInRange: 0n, realisedTotal: 0n, name: displayName(instrument, uid), ticker: instrument?.ticker ?? '' };
       row.quantity += quantity;
       row.cost += cost;
       row.value = row.value === null || unrealised === null ? null : row.value + cost + unrealised;
@@ -333,8 +343,8 @@ type IncomeSums = { dividends: bigint; coupons: bigint; tax: bigint; net: bigint
 const noIncome = (): IncomeSums => ({ dividends: 0n, coupons: 0n, tax: 0n, net: 0n, amortisation: 0n });
 const decimals = (sums: IncomeSums) => ({ dividends: money(sums.dividends), coupons: money(sums.coupons), tax: money(sums.tax), net: money(sums.net), amortisation: money(sums.amortisation) });
 
-/** The range's income of every history, by month and by instrument, each summed per currency. */
-function incomeOf(histories: AccountSeries[], range: { from: Day; to: Day }): Pick<AnalyticsDto, 'income' | 'incomeByInstrument'> {
+/** The range's income of every history (its ledger already cut to the range), by month and by instrument, each summed per currency. */
+function incomeOf(ranged: { history: AccountSeries; ledger: Ledger }[]): Pick<AnalyticsDto, 'income' | 'incomeByInstrument'> {
   const byMonth = new Map<string, IncomeSums & { month: string; currency: string }>();
   const byInstrument = new Map<string, IncomeSums & { uid: string; currency: string; name: string; ticker: string }>();
   const add = (row: IncomeSums, r: ReturnType<typeof incomeReport>['byMonth'][number]) => {
@@ -344,8 +354,8 @@ function incomeOf(histories: AccountSeries[], range: { from: Day; to: Day }): Pi
     row.net += r.net;
     row.amortisation += r.amortisation + r.redemption;
   };
-  for (const history of histories) {
-    const report = incomeReport(ledgerIn(history.ledger, range));
+  for (const { history, ledger } of ranged) {
+    const report = incomeReport(ledger);
     for (const r of report.byMonth) {
       const key = `${r.key}|${r.currency}`;
       const row = byMonth.get(key) ?? { month: r.key, currency: r.currency, ...noIncome() };
@@ -355,7 +365,7 @@ function incomeOf(histories: AccountSeries[], range: { from: Day; to: Day }): Pi
     for (const r of report.byInstrument) {
       const key = `${r.key}|${r.currency}`;
       const instrument = history.instruments.get(r.key) ?? null;
-      const row = byInstrument.get(key) ?? { uid: r.key, currency: r.currency, name: instrument?.name || instrument?.ticker || r.key, ticker: instrument?.ticker ?? '', ...noIncome() };
+      const row = byInstrument.get(key) ?? { uid: r.key, currency: r.currency, name: displayName(instrument, r.key), ticker: instrument?.ticker ?? '', ...noIncome() };
       add(row, r);
       byInstrument.set(key, row);
     }

@@ -10,7 +10,7 @@ import { nanosToDecimal } from '../money';
 import type { PortfolioViewer } from '../portfolio/access';
 import type { AccountRefDto } from '../portfolio/dto';
 import { settle, toFailure, type Settled } from '../portfolio/to-failure';
-import { analyticsAccounts, analyticsQuerySchema, selection, type AnalyticsDto, type AnalyticsPointDto, type AnalyticsQuery } from './analytics';
+import { analyticsAccounts, analyticsQuerySchema, selection, valueFigures, type AnalyticsDto, type AnalyticsPointDto, type AnalyticsQuery } from './analytics';
 
 export interface SummaryAccountDto {
   tokenId: string;
@@ -105,17 +105,12 @@ export async function storedAnalyticsSummary(viewer: PortfolioViewer, query: Ana
   const returnInput: ReturnInput[] = merged.map(([day, sum]) => ({ day, valueRub: sum.value, flowRub: sum.flow, unpriced: sum.incomplete ? [day] : [] }));
   const points = merged.filter(([day]) => day >= range.from);
   const startValue = merged.find(([day]) => day === opening)?.[1].value ?? 0n;
-  const endValue = points.at(-1)?.[1].value ?? startValue;
-  const netFlows = points.reduce((sum, [, point]) => sum + point.flow, 0n);
   return {
     ...base,
     range,
     series: points.map(([day, point]) => ({ day, value: nanosToDecimal(point.value), flow: nanosToDecimal(point.flow), contributions: nanosToDecimal(point.contributions), incomplete: point.incomplete })),
     figures: {
-      startValue: nanosToDecimal(startValue),
-      endValue: nanosToDecimal(endValue),
-      netFlows: nanosToDecimal(netFlows),
-      gain: nanosToDecimal(endValue - startValue - netFlows),
+      ...valueFigures(startValue, points.map(([, point]) => ({ valueRub: point.value, flowRub: point.flow }))),
       twr: timeWeightedReturn(returnInput, range).total,
       xirr: moneyWeightedReturn(returnInput, range).rate,
     },
