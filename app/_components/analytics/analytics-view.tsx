@@ -26,6 +26,11 @@ function queryString(query: AnalyticsQuery, change: Partial<AnalyticsQuery>): st
   return params.toString();
 }
 
+/** The query's other fields as hidden inputs: each GET form changes its own field and keeps the rest. */
+function KeptQuery({ query, fields }: { query: AnalyticsQuery; fields: (keyof AnalyticsQuery)[] }) {
+  return fields.map((field) => (query[field] ? <input key={field} type="hidden" name={field} value={query[field]} /> : null));
+}
+
 export function AnalyticsControls({ query, data }: { query: AnalyticsQuery; data: AnalyticsDto | null }) {
   const t = useTranslations('analytics');
   const active = data?.preset ?? (query.from || query.to ? null : (query.range ?? '1Y'));
@@ -39,8 +44,7 @@ export function AnalyticsControls({ query, data }: { query: AnalyticsQuery; data
         ))}
       </nav>
       <form method="get" action="/analytics" className="flex flex-wrap items-end gap-3" aria-label={t('range.custom')}>
-        {query.accounts && <input type="hidden" name="accounts" value={query.accounts} />}
-        {query.benchmark && <input type="hidden" name="benchmark" value={query.benchmark} />}
+        <KeptQuery query={query} fields={['accounts', 'benchmark']} />
         <label className="text-sm text-slate-700">
           {t('range.from')}
           <input type="date" name="from" defaultValue={data?.range?.from ?? query.from ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5 text-sm" />
@@ -57,10 +61,7 @@ export function AnalyticsControls({ query, data }: { query: AnalyticsQuery; data
         <form method="get" action="/analytics">
           <fieldset>
             <legend className="text-sm font-medium text-slate-900">{t('accounts.label')}</legend>
-            {query.range && <input type="hidden" name="range" value={query.range} />}
-            {query.from && <input type="hidden" name="from" value={query.from} />}
-            {query.to && <input type="hidden" name="to" value={query.to} />}
-            {query.benchmark && <input type="hidden" name="benchmark" value={query.benchmark} />}
+            <KeptQuery query={query} fields={['range', 'from', 'to', 'benchmark']} />
             <div className="mt-2 flex flex-wrap gap-x-4 gap-y-2">
               {data.accounts.map((account) => (
                 <label key={`${account.tokenId}:${account.accountId}`} className="inline-flex items-center gap-2 text-sm text-slate-700">
@@ -90,10 +91,7 @@ function BenchmarkControl({ query }: { query: AnalyticsQuery }) {
     <form method="get" action="/analytics" aria-label={t('label')}>
       <fieldset>
         <legend className="text-sm font-medium text-slate-900">{t('label')}</legend>
-        {query.accounts && <input type="hidden" name="accounts" value={query.accounts} />}
-        {query.range && <input type="hidden" name="range" value={query.range} />}
-        {query.from && <input type="hidden" name="from" value={query.from} />}
-        {query.to && <input type="hidden" name="to" value={query.to} />}
+        <KeptQuery query={query} fields={['accounts', 'range', 'from', 'to']} />
         <div className="mt-2 flex flex-wrap items-end gap-3">
           <label className="min-w-0 text-sm text-slate-700">
             {t('choice')}

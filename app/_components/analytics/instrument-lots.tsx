@@ -3,19 +3,18 @@
 import { useFormatter, useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { Money, Quantity } from '@/app/_components/portfolio/format';
+import { useOperationTypeName } from '@/app/_components/portfolio/operation-type-name';
 import { focusRing } from '@/app/_components/ui/button';
 import { Card } from '@/app/_components/ui/card';
 import { ScrollRegion } from '@/app/_components/ui/scroll-region';
 import type { InstrumentLotsDto } from '@/lib/history';
-import { OPERATION_TYPE_FILTERS } from '@/lib/portfolio/schema';
 
 const TRADES = new Set(['buy', 'sell', 'buy_card', 'sell_card']);
 
 export function InstrumentLots({ data, instrumentUid }: { data: InstrumentLotsDto; instrumentUid: string }) {
   const t = useTranslations('analytics.lots');
-  const operations = useTranslations('operations');
   const format = useFormatter();
-  const typeName = (type: string) => ((OPERATION_TYPE_FILTERS as readonly string[]).includes(type) ? operations(`typeName.${type as (typeof OPERATION_TYPE_FILTERS)[number]}`) : operations('typeName.other'));
+  const typeName = useOperationTypeName();
   if (data.accounts.length === 0) return null;
   return (
     <Card aria-labelledby="lots-title" className="mt-6">

@@ -7,6 +7,7 @@ import { buttonClasses, focusRing } from '../ui/button';
 import { Card } from '../ui/card';
 import { FailureAlert } from './failure-alert';
 import { Money, Quantity } from './format';
+import { useOperationTypeName } from './operation-type-name';
 import { ScrollRegion } from '../ui/scroll-region';
 
 const STATES = ['executed', 'canceled', 'progress'] as const;
@@ -30,7 +31,7 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
   const format = useFormatter();
   const filter = page.filter!;
   const base = { token: filter.tokenId, account: filter.accountId, type: filter.types, from: filter.from, to: filter.to, instrument: filter.instrument };
-  const typeName = (type: string) => ((OPERATION_TYPE_FILTERS as readonly string[]).includes(type) ? t(`typeName.${type as (typeof OPERATION_TYPE_FILTERS)[number]}`) : t('typeName.other'));
+  const typeName = useOperationTypeName();
   const stateName = (state: string) => ((STATES as readonly string[]).includes(state) ? t(`stateName.${state as (typeof STATES)[number]}`) : t('stateName.other'));
   const field = 'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm';
   return (
