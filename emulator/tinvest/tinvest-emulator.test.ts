@@ -232,11 +232,12 @@ describe('MarketDataStream', () => {
     stream.end();
   });
 
-  it('candles contain the streamed trades and the fault drops streams with UNAVAILABLE', async () => {
+  it('candles contain the streamed trades and the fault drops streams with UNAVAILABLE', { timeout: 60_000 }, async () => {
     const stream = prod.bidi(MarketDataStreamService.method.marketDataStream);
     stream.write({ payload: { case: 'subscribeTradesRequest', value: { subscriptionAction: SubscriptionAction.SUBSCRIBE, instruments: [{ instrumentId: 'LKOH_TQBR' }] } } });
     stream.write({ payload: { case: 'subscribeCandlesRequest', value: { subscriptionAction: SubscriptionAction.SUBSCRIBE, instruments: [{ instrumentId: 'LKOH_TQBR', interval: SubscriptionInterval.SUBSCRIPTION_INTERVAL_ONE_MINUTE }] } } });
-    const seen = await until<MarketDataResponse>(stream, (all) => all.filter((m) => m.payload.case === 'trade').length >= 2 && all.filter((m) => m.payload.case === 'candle').length >= 2, 10_000);
+    // A quiet minute has 16 trades (one every ~3.75 s): 10 s could hold too few of them, 25 s cannot.
+    const seen = await until<MarketDataResponse>(stream, (all) => all.filter((m) => m.payload.case === 'trade').length >= 2 && all.filter((m) => m.payload.case === 'candle').length >= 2, 25_000);
     const q = (v?: { units: bigint; nano: number }) => (v ? Number(v.units) + v.nano / 1e9 : 0);
     let lastTrade = 0;
     for (const m of seen) {
