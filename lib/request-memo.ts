@@ -6,18 +6,29 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { cache } from 'react';
 
-const handlerScope = new AsyncLocalStorage<Map<string, Promise<unknown>>>();
-/** Outside a render React's cache() calls through, so this hands out a fresh (unshared) map each time. */
-const renderScope = cache((): Map<string, Promise<unknown>> => new Map());
+interface Scope {
+  memo: Map<string, Promise<unknown>>;
+  /** The request changes data (a POST, PATCH, DELETE…): lib/shared-reads gives it nothing from before. */
+  writes: boolean;
+}
 
-/** Runs a route handler's work in its own memo scope. */
-export function runWithRequestMemo<T>(work: () => Promise<T>): Promise<T> {
-  return handlerScope.run(new Map(), work);
+const handlerScope = new AsyncLocalStorage<Scope>();
+/** Outside a render React's cache() calls through, so this hands out a fresh (unshared) scope each time. */
+const renderScope = cache((): Scope => ({ memo: new Map(), writes: false }));
+
+/** Runs a route handler's work in its own memo scope; `writes` unless the handler only reads (GET, HEAD). */
+export function runWithRequestMemo<T>(work: () => Promise<T>, { writes = true }: { writes?: boolean } = {}): Promise<T> {
+  return handlerScope.run({ memo: new Map(), writes }, work);
+}
+
+/** Whether the current request changes data. Outside a request (jobs, scripts) nothing is memoized, so reads are fresh anyway. */
+export function requestWrites(): boolean {
+  return (handlerScope.getStore() ?? renderScope()).writes;
 }
 
 /** `load()` once per request and key; a failure is shared too (it would fail the same way again). */
 export function memoForRequest<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const memo = handlerScope.getStore() ?? renderScope();
+  const { memo } = handlerScope.getStore() ?? renderScope();
   let answer = memo.get(key) as Promise<T> | undefined;
   if (!answer) {
     answer = load();

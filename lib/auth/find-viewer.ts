@@ -1,8 +1,9 @@
 import 'server-only';
 // The one check behind every session, in Next or on the server's fast path: the user exists, is
 // enabled, the session's version is current (a password or role change bumps it) and the session
-// record is open (signing out closes it). One query.
+// record is open (signing out closes it) and unexpired. One query, shared across requests until one of them changes.
 import { db } from '../db';
+import { sharedRead } from '../shared-reads';
 import { mustEnrolSecondFactor as owesSecondFactor } from '../second-factor/enrolment-gate';
 import type { RoleName } from './permissions';
 
@@ -51,14 +52,24 @@ export async function findActiveViewer(uid: string, sessionIds: string[] = []): 
 }
 
 /** The viewer the session claims stand for, or null when they no longer hold. */
-export async function findViewer(claims: SessionClaims): Promise<Viewer | null> {
+export async function findViewer(claims: SessionClaims, now = new Date()): Promise<Viewer | null> {
   if (!UUID.test(claims.uid) || !UUID.test(claims.sid)) return null;
+  // Every request asks this; the answer is shared until a user, session, factor or the team's
+  // policy changes (lib/shared-reads), and the session's expiry is checked against now on each use.
+  const found = await sharedRead(`viewer:${claims.uid}:${claims.sv}:${claims.sid}`, () => loadSessionViewer(claims));
+  if (!found || found.expiresAt.getTime() <= now.getTime()) return null;
+  return found.viewer;
+}
+
+async function loadSessionViewer(claims: SessionClaims): Promise<{ viewer: Viewer; expiresAt: Date } | null> {
   // The session is a filter on the user row (EXISTS), not a second lookup.
   const user = await db().user.findFirst({
-    where: { id: claims.uid, disabledAt: null, sessionVersion: claims.sv, sessions: { some: { id: claims.sid, revokedAt: null, expiresAt: { gt: new Date() } } } },
-    select: { ...VIEWER_COLUMNS, sessions: { where: { id: claims.sid }, select: { method: true } } },
+    where: { id: claims.uid, disabledAt: null, sessionVersion: claims.sv, sessions: { some: { id: claims.sid, revokedAt: null } } },
+    select: { ...VIEWER_COLUMNS, sessions: { where: { id: claims.sid }, select: { method: true, expiresAt: true } } },
   });
-  if (!user) return null;
-  const { sessions, ...columns } = user;
-  return { ...columns, sessionId: claims.sid, mustEnrolSecondFactor: await owesSecondFactor(columns, sessions.map((session) => session.method)) };
+  const session = user?.sessions[0];
+  if (!user || !session) return null;
+  const { sessions: _sessions, ...columns } = user;
+  const viewer = { ...columns, sessionId: claims.sid, mustEnrolSecondFactor: await owesSecondFactor(columns, [session.method]) };
+  return { viewer, expiresAt: session.expiresAt };
 }

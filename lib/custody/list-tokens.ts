@@ -8,7 +8,7 @@ import { toTokenDtos, visibleTo } from './find-token';
 import type { Actor } from './mutate-token';
 import { listTokensQuerySchema, type ListTokensQuery } from './schema';
 import { TOKEN_QUERY } from './to-token-dto';
-import { memoForRequest } from '../request-memo';
+import { sharedRead } from '../shared-reads';
 
 const STATUS_ORDER = ['invalid', 'expired', 'expiring', 'active', 'paused', 'retired'];
 
@@ -27,9 +27,12 @@ function compare(a: TokenDto, b: TokenDto, field: string): number {
 export async function listTokens(viewer: Actor, query: ListTokensQuery = {}, now = new Date()): Promise<TokenDto[]> {
   if (!can(viewer.role, 'tokens.read')) throw new AppError('forbidden', 'You may not see tokens.', { messageKey: 'errors.tokens.readForbidden' });
   const { status, kind, provider, q, sort, dir } = listTokensQuerySchema.parse(query);
-  // One read of every visible token per request: the shell's expiry banner, the page and its sections
-  // each filter it here, so a page view lists tokens once however many parts ask.
-  const visible = await memoForRequest(`tokens:${viewer.id}:${viewer.role}:${Math.floor(now.getTime() / 60_000)}`, async () => toTokenDtos(await db().token.findMany({ ...TOKEN_QUERY, where: visibleTo(viewer) }), viewer, db(), now));
+  // One read of every visible token: the shell's expiry banner, the page and its sections each filter
+  // it here, and it is shared across requests until a token, grant or user changes (lib/shared-reads).
+  // Statuses (expiring, expired) are derived at the first asker's time, so the minute is part of the key.
+  const visible = await sharedRead(`tokens:${viewer.id}:${viewer.role}:${Math.floor(now.getTime() / 60_000)}`, async () =>
+    toTokenDtos(await db().token.findMany({ ...TOKEN_QUERY, where: visibleTo(viewer) }), viewer, db(), now),
+  );
   const needle = q?.toLocaleLowerCase();
   const tokens = visible.filter(
     (token) =>

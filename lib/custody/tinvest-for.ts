@@ -21,7 +21,7 @@ import { callClassOf, callClassOfMethod, shortRpcName, type CallClass } from './
 import { recordUsage, type UsageActor } from './record-usage';
 import { tinvestEndpointFor, tinvestTrustOptions } from './tinvest-endpoint';
 import { isManager } from './to-token-dto';
-import { memoForRequest } from '../request-memo';
+import { sharedRead } from '../shared-reads';
 
 export type TinvestJob = 'health-check' | 'stream-hub' | 'analytics-snapshot';
 export type TinvestActor = { viewer: Pick<Viewer, 'id' | 'email' | 'role'> } | { job: TinvestJob };
@@ -165,8 +165,9 @@ export interface ReadScope {
  */
 export async function authorizeViewerRead(viewer: Pick<Viewer, 'id' | 'email' | 'role'>, tokenId: string, read: { method: string; accountIds: string[] }): Promise<ReadScope> {
   const actor: TinvestActor = { viewer };
-  // A page makes one read per position (names, prices): they share the request's view of the grant.
-  const policy = await memoForRequest(`policy:${viewer.id}:${viewer.role}:${tokenId}`, () => loadPolicy(actor, tokenId));
+  // A page makes one read per position (names, prices): they share one view of the grant, kept across
+  // requests until a token, grant or user changes (lib/shared-reads); the checks below run every time.
+  const policy = await sharedRead(`policy:${viewer.id}:${viewer.role}:${tokenId}`, () => loadPolicy(actor, tokenId));
   assertState(policy, ['active']);
   try {
     assertAccounts(policy, read.accountIds);

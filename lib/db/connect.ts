@@ -95,6 +95,18 @@ function withCharacterColumns<T extends object>(target: T): T {
           return result;
         };
       }
+      // @prisma/adapter-pg runs a script statement by statement, split at every ';', which cuts a
+      // function body (migration read_epoch) in pieces; PostgreSQL runs a whole script as one simple query.
+      if (property === 'executeScript' && 'underlyingDriver' in object) {
+        const adapter = object as unknown as { underlyingDriver(): pg.Pool | pg.Client; onError(error: unknown): never };
+        return async (script: string) => {
+          try {
+            await adapter.underlyingDriver().query(script);
+          } catch (error) {
+            adapter.onError(error);
+          }
+        };
+      }
       if (property === 'startTransaction' || property === 'connect' || property === 'connectToShadowDb') {
         return async (...args: unknown[]) => withCharacterColumns(await (value as (...a: unknown[]) => Promise<object>).apply(object, args));
       }

@@ -117,7 +117,7 @@ export function route<B extends Schema = undefined, Q extends Schema = undefined
   options: O & RouteOptions<B, Q, P>,
   handler: (context: RouteContext<B, Q, P, ViewerFor<O>>) => Promise<unknown> | unknown,
 ) {
-  const handle = (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => runWithRequestMemo(() => handleIn(request, segment));
+  const handle = (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => runWithRequestMemo(() => handleIn(request, segment), { writes: !SAFE_METHODS.has(request.method) });
   const handleIn = async (request: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const requestId = crypto.randomUUID();
     let viewer: Viewer | null = null;

@@ -1,6 +1,7 @@
 // Database round trips per page view: the data the overview, account and tokens pages load for the
 // owner (the viewer, the expiry banner in the shell, the page's own data), counted at the Prisma client
-// on a warm server (upstream answers cached, as the second view of a page within the cache window).
+// with upstream answers cached (the second view of a page within the cache window): once right after a
+// change (everything read afresh) and once more with nothing changed (the read epoch only).
 // A new query on these paths has to fit the budget or change it here, on purpose.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_TOKENS, startTinvestEmulator, type TinvestEmulator } from '@/emulator/tinvest';
@@ -11,11 +12,12 @@ import { createTestDatabase, type TestDatabase } from '../testing/test-db';
 vi.mock('../auth/next-auth', () => import('../testing/fake-session'));
 
 /**
- * What each page may cost in database queries: the viewer, the team's second-factor policy (once per request),
- * the page's data. The overview also counts its team summary's own viewer check, which a page shares with the
- * layout through the request cache.
+ * What each page may cost in database queries after a change: the read epoch, the viewer, the team's
+ * second-factor policy, the page's data. The overview also counts its team summary's own viewer check, which
+ * a page shares with the layout through the request cache. With nothing changed: the epoch alone.
  */
-const BUDGET = { overview: 7, account: 5, tokens: 4 };
+const BUDGET = { overview: 7, account: 6, tokens: 5 };
+const UNCHANGED_BUDGET = 1;
 
 let emu: TinvestEmulator;
 let database: TestDatabase;
@@ -63,16 +65,27 @@ afterAll(async () => {
   await emu?.close();
 });
 
-/** Queries made by `view` as one request, run twice: the first warms the upstream cache, the second is counted. */
-async function countQueries(view: () => Promise<unknown>): Promise<number> {
+/**
+ * Queries made by `view` as one reading request: the first run warms the upstream cache, then a change to a
+ * watched table (the usage write a view causes), then a counted view, then one more with nothing changed.
+ */
+async function countQueries(view: () => Promise<unknown>): Promise<{ afterChange: number; unchanged: number }> {
   const { runWithRequestMemo } = await import('../request-memo');
-  await runWithRequestMemo(view);
+  const asRequest = async () => {
+    queries = 0;
+    await runWithRequestMemo(view, { writes: false });
+    return queries;
+  };
+  await asRequest();
   const { flushTokenUsage } = await import('../custody/record-usage');
   await flushTokenUsage();
-  queries = 0;
+  const { db } = await import('../db');
+  await db().user.update({ where: { id: viewer.id }, data: { name: viewer.name } });
   if (process.env.SHOW_QUERIES) console.log('---- counted view ----');
-  await runWithRequestMemo(view);
-  return queries;
+  const afterChange = await asRequest();
+  if (process.env.SHOW_QUERIES) console.log('---- unchanged ----');
+  const unchanged = await asRequest();
+  return { afterChange, unchanged };
 }
 
 async function shell(): Promise<void> {
@@ -83,36 +96,39 @@ async function shell(): Promise<void> {
 }
 
 describe('database queries per page view', () => {
-  it(`overview: at most ${BUDGET.overview}`, async () => {
+  it(`overview: at most ${BUDGET.overview}, ${UNCHANGED_BUDGET} when nothing changed`, async () => {
     const { getOverview } = await import('./get-overview');
     const { getTeamSummary } = await import('../team/get-team-summary');
     const count = await countQueries(async () => {
       await shell();
       await Promise.all([getOverview(viewer), getTeamSummary()]);
     });
-    console.log(`overview: ${count} queries`);
-    expect(count).toBeGreaterThan(0);
-    expect(count).toBeLessThanOrEqual(BUDGET.overview);
+    console.log(`overview: ${count.afterChange} queries after a change, ${count.unchanged} unchanged`);
+    expect(count.unchanged).toBeGreaterThan(0);
+    expect(count.afterChange).toBeLessThanOrEqual(BUDGET.overview);
+    expect(count.unchanged).toBeLessThanOrEqual(UNCHANGED_BUDGET);
   });
 
-  it(`account: at most ${BUDGET.account}`, async () => {
+  it(`account: at most ${BUDGET.account}, ${UNCHANGED_BUDGET} when nothing changed`, async () => {
     const { loadAccountPage } = await import('./pages');
     const count = await countQueries(async () => {
       await shell();
       const page = await loadAccountPage(viewer, tokenId, DEMO_ACCOUNTS.broker);
       expect(page.failure).toBeNull();
     });
-    console.log(`account: ${count} queries`);
-    expect(count).toBeLessThanOrEqual(BUDGET.account);
+    console.log(`account: ${count.afterChange} queries after a change, ${count.unchanged} unchanged`);
+    expect(count.afterChange).toBeLessThanOrEqual(BUDGET.account);
+    expect(count.unchanged).toBeLessThanOrEqual(UNCHANGED_BUDGET);
   });
 
-  it(`tokens: at most ${BUDGET.tokens}`, async () => {
+  it(`tokens: at most ${BUDGET.tokens}, ${UNCHANGED_BUDGET} when nothing changed`, async () => {
     const { getTokensPage } = await import('../custody/get-tokens-page');
     const count = await countQueries(async () => {
       await shell();
       await getTokensPage(viewer, {});
     });
-    console.log(`tokens: ${count} queries`);
-    expect(count).toBeLessThanOrEqual(BUDGET.tokens);
+    console.log(`tokens: ${count.afterChange} queries after a change, ${count.unchanged} unchanged`);
+    expect(count.afterChange).toBeLessThanOrEqual(BUDGET.tokens);
+    expect(count.unchanged).toBeLessThanOrEqual(UNCHANGED_BUDGET);
   });
 });

@@ -3,6 +3,7 @@ import 'server-only';
 import { can } from '../auth/permissions';
 import { requirePermission } from '../auth/session';
 import { db } from '../db';
+import { sharedRead } from '../shared-reads';
 
 export interface TeamSummaryDto {
   active: number;
@@ -15,12 +16,16 @@ export interface TeamSummaryDto {
 export async function getTeamSummary(now = new Date()): Promise<TeamSummaryDto> {
   const viewer = await requirePermission('team.read');
   const mayInvite = can(viewer.role, 'team.invite');
-  // One round trip for the three counts: the card sits on the overview, a hot page.
+  // One round trip for the three counts, shared until a user or invite changes (lib/shared-reads);
+  // invites expire with time, so the minute is part of the key.
+  const counts = await sharedRead(`team-summary:${Math.floor(now.getTime() / 60_000)}`, () => countMembers(now));
+  return { active: counts.active, disabled: counts.disabled, pendingInvites: mayInvite ? counts.pending : null };
+}
+
+async function countMembers(now: Date): Promise<{ active: number; disabled: number; pending: number }> {
   const [counts] = await db().$queryRaw<{ active: number; disabled: number; pending: number }[]>`
     SELECT (SELECT count(*) FROM "User" WHERE "disabledAt" IS NULL)::int AS active,
            (SELECT count(*) FROM "User" WHERE "disabledAt" IS NOT NULL)::int AS disabled,
-           (SELECT count(*) FROM "Invite" WHERE ${mayInvite} AND "acceptedAt" IS NULL AND "revokedAt" IS NULL AND "expiresAt" > ${now})::int AS pending`;
-  const { active, disabled } = counts!;
-  const pendingInvites = mayInvite ? counts!.pending : null;
-  return { active, disabled, pendingInvites };
+           (SELECT count(*) FROM "Invite" WHERE "acceptedAt" IS NULL AND "revokedAt" IS NULL AND "expiresAt" > ${now})::int AS pending`;
+  return counts!;
 }
