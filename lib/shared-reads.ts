@@ -7,6 +7,7 @@ import 'server-only';
 // A request reads the epoch once; a request that writes (any method but GET, HEAD and OPTIONS) shares
 // nothing across requests, so it never reads back another request's rows from before its own change.
 import { db } from './db';
+import { env } from './env';
 import { memoForRequest, requestWrites } from './request-memo';
 
 /** Enough for every member's viewer, token list and token policies on a large team; the oldest go first. */
@@ -43,7 +44,8 @@ export async function sharedRead<T>(key: string, load: () => Promise<T>): Promis
   if (epoch === null) return memoForRequest(key, load);
   const entry = entries.get(key);
   if (entry && entry.epoch === epoch) return entry.value as Promise<T>;
-  const value = load().then((answer) => (process.env.NODE_ENV === 'production' ? answer : deepFreeze(answer)));
+  const freeze = env().NODE_ENV !== 'production';
+  const value = load().then((answer) => (freeze ? deepFreeze(answer) : answer));
   entries.delete(key);
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
   entries.set(key, { epoch, value });
