@@ -6,7 +6,7 @@ import { withTestDatabase } from './testing/test-db';
 
 withTestDatabase();
 
-const WATCHED = ['Invite', 'SecondFactor', 'Session', 'TapiToken', 'TeamSettings', 'Token', 'TokenAccount', 'TokenGrant', 'TokenVersion', 'User'];
+const WATCHED = ['AccountDaySnapshot', 'AccountHistory', 'Invite', 'SecondFactor', 'Session', 'TapiToken', 'TeamSettings', 'Token', 'TokenAccount', 'TokenGrant', 'TokenVersion', 'User'];
 
 async function epoch(): Promise<bigint | null> {
   const { db } = await import('./db');

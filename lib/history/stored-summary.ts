@@ -6,6 +6,7 @@ import 'server-only';
 import { addDays, moneyWeightedReturn, resolveRange, timeWeightedReturn, type Day, type RangePreset, type ReturnInput } from '../analytics';
 import { authorizeViewerRead } from '../custody/tinvest-for';
 import { db } from '../db';
+import { sharedRead } from '../shared-reads';
 import { nanosToDecimal } from '../money';
 import type { PortfolioViewer } from '../portfolio/access';
 import type { AccountRefDto } from '../portfolio/dto';
@@ -57,12 +58,20 @@ export async function storedAnalyticsSummary(viewer: PortfolioViewer, query: Ana
       failures.push({ accountId: ref.accountId, name: ref.name, failure: toFailure(error, viewer) });
     }
   }
+  // What follows reads only the accounts the checks above allowed, and is shared across requests under
+  // exactly those accounts and this range until a history or a recorded day changes (lib/shared-reads).
+  const key = JSON.stringify([authorized.map((ref) => [ref.tokenId, ref.accountId, ref.name]), q.range ?? null, q.from ?? null, q.to ?? null]);
+  return { ...(await sharedRead(`analytics-summary:${key}`, () => summarize(authorized, q))), failures };
+}
+
+/** The summary of accounts already authorized, from their recorded days. */
+async function summarize(authorized: AccountRefDto[], q: AnalyticsQuery): Promise<Omit<AnalyticsSummaryDto, 'failures'>> {
   const ids = authorized.map((ref) => ref.accountId);
   const stored = new Set((await db().accountHistory.findMany({ where: { accountId: { in: ids } }, select: { accountId: true } })).map((row) => row.accountId));
   const built = authorized.filter((ref) => stored.has(ref.accountId));
   const preset = q.from || q.to ? null : (q.range ?? '1Y');
-  const base = { accounts: built.map(pick), notBuilt: authorized.filter((ref) => !stored.has(ref.accountId)).map(pick), preset, failures };
-  const none: AnalyticsSummaryDto = { ...base, range: null, series: [], figures: null };
+  const base = { accounts: built.map(pick), notBuilt: authorized.filter((ref) => !stored.has(ref.accountId)).map(pick), preset };
+  const none = { ...base, range: null, series: [], figures: null };
   if (built.length === 0) return none;
 
   const builtIds = built.map((ref) => ref.accountId);

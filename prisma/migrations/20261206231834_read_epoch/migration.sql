@@ -40,7 +40,7 @@ DO $$
 DECLARE
   watched text;
 BEGIN
-  FOREACH watched IN ARRAY ARRAY['User', 'Session', 'Invite', 'TeamSettings', 'SecondFactor', 'Token', 'TokenAccount', 'TapiToken', 'TokenVersion', 'TokenGrant'] LOOP
+  FOREACH watched IN ARRAY ARRAY['User', 'Session', 'Invite', 'TeamSettings', 'SecondFactor', 'Token', 'TokenAccount', 'TapiToken', 'TokenVersion', 'TokenGrant', 'AccountHistory', 'AccountDaySnapshot'] LOOP
     EXECUTE format('CREATE CONSTRAINT TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION "read_epoch_advance"()', 'read_epoch_' || watched, watched);
     EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION "read_epoch_advance_now"()', 'read_epoch_truncate_' || watched, watched);
   END LOOP;
