@@ -44,7 +44,7 @@ export function AccountPortfolio({ portfolio }: { portfolio: AccountPortfolioDto
       </div>
       <div className="space-y-6">
         <AccountSummary portfolio={portfolio} />
-        <PositionsTable portfolio={portfolio} />
+        <PositionsTable positions={portfolio.positions} tokenId={portfolio.account.tokenId} />
         <CashTable cash={portfolio.cash} />
       </div>
     </LiveProvider>

@@ -1,5 +1,8 @@
+'use client';
 // An account's positions and cash. Current prices follow `lastPrice:<uid>` live, converted to money with
 // the row's priceUnit (bond ticks are % of nominal); the account's own money as a position has no price.
+// A client component, though it has no state of its own: the page sends its rows once, as data, instead of
+// as a rendered tree (HTML plus a React payload of every cell, twice the bytes and most of a page's render).
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { formatTopic } from '@/lib/hub/topics';
@@ -11,7 +14,7 @@ import { Money, Percent, Price, Quantity } from './format';
 import { useTypeName } from './instrument-type-name';
 import { ScrollRegion } from '../ui/scroll-region';
 
-export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }) {
+export function PositionsTable({ positions, tokenId }: { positions: AccountPortfolioDto['positions']; tokenId: string }) {
   const t = useTranslations('accountPage');
   const instrument = useTranslations('instrument');
   const typeName = useTypeName();
@@ -20,7 +23,7 @@ export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }
       <h2 id="positions-title" className="text-base font-semibold text-slate-900">
         {t('positions')}
       </h2>
-      {portfolio.positions.length === 0 ? (
+      {positions.length === 0 ? (
         <p className="mt-3 text-sm text-slate-600">{t('noPositions')}</p>
       ) : (
         <ScrollRegion label={t('positions')} className="mt-3">
@@ -40,10 +43,10 @@ export function PositionsTable({ portfolio }: { portfolio: AccountPortfolioDto }
               </tr>
             </thead>
             <tbody>
-              {portfolio.positions.map((position) => (
+              {positions.map((position) => (
                 <tr key={position.instrumentUid} className="border-b border-slate-100 align-top" data-ticker={position.ticker} data-instrument-type={position.instrumentType} data-cash-like={position.cashLike || undefined}>
                   <td className="py-2 pr-3">
-                    <Link href={`/instruments/${position.instrumentUid}?token=${portfolio.account.tokenId}`} className={`font-medium text-sky-800 underline-offset-2 hover:underline ${focusRing}`}>
+                    <Link href={`/instruments/${position.instrumentUid}?token=${tokenId}`} className={`font-medium text-sky-800 underline-offset-2 hover:underline ${focusRing}`}>
                       {position.name}
                     </Link>
                     <div className="text-xs text-slate-500">{position.ticker}</div>

@@ -70,7 +70,7 @@ export function SandboxView({ sandbox }: { sandbox: SandboxDto }) {
                     </Card>
                   </div>
                 )}
-                <PositionsTable portfolio={account.portfolio} />
+                <PositionsTable positions={account.portfolio.positions} tokenId={account.portfolio.account.tokenId} />
                 <CashTable cash={account.portfolio.cash} />
               </>
             )}
