@@ -160,3 +160,51 @@ describe('sharedRead', () => {
     expect(loads).toBe(3);
   });
 });
+
+describe('the shared store', () => {
+  it('drops everything read at an earlier epoch, and keeps one answer per key however the variant changes', async () => {
+    const { sharedRead } = await import('./shared-reads');
+    await createUser('viewer');
+    const store = (globalThis as unknown as { strongroomSharedReads: { epoch: bigint; entries: Map<string, unknown> } }).strongroomSharedReads;
+    for (let minute = 0; minute < 5; minute++) await asRequest(() => sharedRead('test:variant', async () => minute, String(minute)));
+    expect(await asRequest(() => sharedRead('test:variant', async () => -1, '4'))).toBe(4);
+    expect([...store.entries.keys()].filter((key) => key.startsWith('test:'))).toEqual(['test:variant']);
+    await createUser('viewer');
+    await asRequest(() => sharedRead('test:other', async () => 1));
+    expect([...store.entries.keys()]).toEqual(['test:other']);
+    expect(store.epoch).toBe(await epoch());
+  });
+});
+
+describe('the viewer, shared', () => {
+  it('is gone at the next request once the user is disabled or the session closed, on any connection', async () => {
+    const { db } = await import('./db');
+    const { openSession } = await import('./auth/sessions');
+    const { findViewer } = await import('./auth/find-viewer');
+    const user = await createUser('viewer');
+    const sid = await db().$transaction((tx) => openSession(tx, user.id));
+    const claims = { uid: user.id, sv: user.sessionVersion, sid };
+    expect((await asRequest(() => findViewer(claims)))?.id).toBe(user.id);
+    expect((await asRequest(() => findViewer(claims)))?.id).toBe(user.id);
+    await db().$executeRaw`UPDATE "Session" SET "revokedAt" = now() WHERE "id" = ${sid}`;
+    expect(await asRequest(() => findViewer(claims))).toBeNull();
+
+    const other = await db().$transaction((tx) => openSession(tx, user.id));
+    const otherClaims = { ...claims, sid: other };
+    expect((await asRequest(() => findViewer(otherClaims)))?.id).toBe(user.id);
+    await db().$executeRaw`UPDATE "User" SET "disabledAt" = now() WHERE "id" = ${user.id}`;
+    expect(await asRequest(() => findViewer(otherClaims))).toBeNull();
+  });
+
+  it('is gone once the session expires, with nothing written', async () => {
+    const { db } = await import('./db');
+    const { openSession } = await import('./auth/sessions');
+    const { findViewer } = await import('./auth/find-viewer');
+    const user = await createUser('viewer');
+    const sid = await db().$transaction((tx) => openSession(tx, user.id));
+    const claims = { uid: user.id, sv: user.sessionVersion, sid };
+    const { expiresAt } = await db().session.findUniqueOrThrow({ where: { id: sid } });
+    expect(await asRequest(() => findViewer(claims, new Date(expiresAt.getTime() - 1000)))).not.toBeNull();
+    expect(await asRequest(() => findViewer(claims, expiresAt))).toBeNull();
+  });
+});

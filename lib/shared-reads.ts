@@ -10,17 +10,28 @@ import { db } from './db';
 import { env } from './env';
 import { memoForRequest, requestWrites } from './request-memo';
 
-/** Enough for every member's viewer, token list and token policies on a large team; the oldest go first. */
+/** A backstop: entries live one epoch (about a second under load), so the map rarely holds more than a page's worth. */
 const MAX_ENTRIES = 5_000;
 
 interface Entry {
   epoch: bigint;
+  /** What else the answer depends on (the minute, for statuses derived from the time): a new one replaces the entry. */
+  variant: string;
   value: Promise<unknown>;
 }
 
-const globalForShared = globalThis as unknown as { strongroomSharedReads?: Map<string, Entry> };
-// One map per process: Next's bundles and the compiled server each load this module.
-const entries = (globalForShared.strongroomSharedReads ??= new Map<string, Entry>());
+interface Shared {
+  /**
+   * The epoch the entries were read at. Epochs come from a sequence, so a later one is larger and all entries
+   * are dead. (Two commits racing can leave the smaller value last: requests then share nothing until the next change.)
+   */
+  epoch: bigint | null;
+  entries: Map<string, Entry>;
+}
+
+const globalForShared = globalThis as unknown as { strongroomSharedReads?: Shared };
+// One store per process: Next's bundles and the compiled server each load this module.
+const shared = (globalForShared.strongroomSharedReads ??= { epoch: null, entries: new Map() });
 
 async function readEpoch(): Promise<bigint | null> {
   const [row] = await db().$queryRaw<{ value: bigint }[]>`SELECT "value" FROM "ReadEpoch" WHERE "id" = 1`;
@@ -34,21 +45,27 @@ function requestEpoch(): Promise<bigint | null> {
 }
 
 /**
- * `load()`'s answer as of the current epoch: computed once per epoch and key, then handed to every
+ * `load()`'s answer as of the current epoch: computed once per epoch, key and variant, then handed to every
  * request that asks. The answer is shared, so callers must not change it (frozen outside production).
  * A failure is not kept.
  */
-export async function sharedRead<T>(key: string, load: () => Promise<T>): Promise<T> {
+export async function sharedRead<T>(key: string, load: () => Promise<T>, variant = ''): Promise<T> {
   const epoch = await requestEpoch();
-  // Not shared: still once per request, as every part of a request asks.
-  if (epoch === null) return memoForRequest(key, load);
+  // Not shared: still once per request, as every part of a request asks. So for a request that began before
+  // the store moved to a later epoch: it reads what it began with, and leaves the store to the newer requests.
+  if (epoch === null || (shared.epoch !== null && epoch < shared.epoch)) return memoForRequest(`${key}:${variant}`, load);
+  const { entries } = shared;
+  if (shared.epoch !== epoch) {
+    entries.clear();
+    shared.epoch = epoch;
+  }
   const entry = entries.get(key);
-  if (entry && entry.epoch === epoch) return entry.value as Promise<T>;
+  if (entry && entry.epoch === epoch && entry.variant === variant) return entry.value as Promise<T>;
   const freeze = env().NODE_ENV !== 'production';
   const value = load().then((answer) => (freeze ? deepFreeze(answer) : answer));
   entries.delete(key);
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(key, { epoch, value });
+  entries.set(key, { epoch, variant, value });
   value.catch(() => {
     if (entries.get(key)?.value === value) entries.delete(key);
   });
@@ -57,7 +74,8 @@ export async function sharedRead<T>(key: string, load: () => Promise<T>): Promis
 
 function deepFreeze<T>(value: T): T {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
-  if (value instanceof Date) return value;
+  // Dates and byte arrays cannot be frozen in place (a typed array with elements throws); they are leaves here.
+  if (value instanceof Date || ArrayBuffer.isView(value)) return value;
   for (const inner of Object.values(value)) deepFreeze(inner);
   return Object.freeze(value);
 }

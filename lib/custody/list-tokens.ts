@@ -29,9 +29,11 @@ export async function listTokens(viewer: Actor, query: ListTokensQuery = {}, now
   const { status, kind, provider, q, sort, dir } = listTokensQuerySchema.parse(query);
   // One read of every visible token: the shell's expiry banner, the page and its sections each filter
   // it here, and it is shared across requests until a token, grant or user changes (lib/shared-reads).
-  // Statuses (expiring, expired) are derived at the first asker's time, so the minute is part of the key.
-  const visible = await sharedRead(`tokens:${viewer.id}:${viewer.role}:${Math.floor(now.getTime() / 60_000)}`, async () =>
-    toTokenDtos(await db().token.findMany({ ...TOKEN_QUERY, where: visibleTo(viewer) }), viewer, db(), now),
+  // Statuses (expiring, expired) are derived at the first asker's time, so the minute is the answer's variant.
+  const visible = await sharedRead(
+    `tokens:${viewer.id}:${viewer.role}`,
+    async () => toTokenDtos(await db().token.findMany({ ...TOKEN_QUERY, where: visibleTo(viewer) }), viewer, db(), now),
+    String(Math.floor(now.getTime() / 60_000)),
   );
   const needle = q?.toLocaleLowerCase();
   const tokens = visible.filter(

@@ -17,8 +17,8 @@ export async function getTeamSummary(now = new Date()): Promise<TeamSummaryDto> 
   const viewer = await requirePermission('team.read');
   const mayInvite = can(viewer.role, 'team.invite');
   // One round trip for the three counts, shared until a user or invite changes (lib/shared-reads);
-  // invites expire with time, so the minute is part of the key.
-  const counts = await sharedRead(`team-summary:${Math.floor(now.getTime() / 60_000)}`, () => countMembers(now));
+  // invites expire with time, so the minute is the answer's variant.
+  const counts = await sharedRead('team-summary', () => countMembers(now), String(Math.floor(now.getTime() / 60_000)));
   return { active: counts.active, disabled: counts.disabled, pendingInvites: mayInvite ? counts.pending : null };
 }
 
