@@ -4,7 +4,7 @@ import 'server-only';
 // the database on every request, and signing out closes the record (lib/auth/sessions.ts).
 // Single sign-on providers (OpenID Connect, from STRONGROOM_OIDC_PROVIDERS) end in the same kind
 // of session: lib/auth/sso-sign-in.ts links the verified email and opens the record.
-import NextAuth, { getServerSession, type NextAuthOptions } from 'next-auth';
+import NextAuth, { type NextAuthOptions } from 'next-auth';
 import { headers } from 'next/headers';
 import { decode } from 'next-auth/jwt';
 import CredentialsProvider from 'next-auth/providers/credentials';
@@ -135,7 +135,9 @@ function authOptions(): NextAuthOptions {
 
 /** The raw session claims (user id, session version, session id), or null. */
 export async function sessionClaims(): Promise<SessionClaims | null> {
-  return toClaims((await getServerSession(authOptions())) as Record<string, unknown> | null);
+  // The cookie's JWT decoded once, as the node:http fast path does. next-auth's getServerSession would run its
+  // whole session handler and encrypt a refreshed cookie that a page render cannot set: twice the crypto, per request.
+  return claimsFromCookieHeader((await headers()).get('cookie') ?? undefined);
 }
 
 /** next-auth's cookie names; large tokens are split into `.0`, `.1`, … chunks. */
