@@ -168,18 +168,34 @@ function readSessionCookie(header: string): string | null {
   return chunks.length ? chunks.join('') : null;
 }
 
+/**
+ * Session cookies already decrypted, by value: decoding derives a key (HKDF) and decrypts on every request,
+ * the same answer each time for the same cookie. Only cookies that decoded are kept, each until its own expiry,
+ * so a flood of forged ones cannot fill it; the session record behind the claims is still checked per request.
+ */
+const decodedCookies = new Map<string, { claims: SessionClaims | null; expiresAtMs: number }>();
+const MAX_DECODED_COOKIES = 1_000;
+
 /** The verified session claims in a raw Cookie header (user id, session version, session id), or null. */
 export async function claimsFromCookieHeader(header: string | undefined): Promise<SessionClaims | null> {
   const token = header ? readSessionCookie(header) : null;
   if (!token) return null;
-  let claims: Awaited<ReturnType<typeof decode>>;
+  const known = decodedCookies.get(token);
+  if (known && known.expiresAtMs > Date.now()) return known.claims;
+  decodedCookies.delete(token);
+  let payload: Awaited<ReturnType<typeof decode>>;
   try {
-    claims = await decode({ token, secret: authSecret() });
+    payload = await decode({ token, secret: authSecret() });
   } catch {
     return null;
   }
   // decode() checks the signature; expiry is the JWT's own `exp`, which jose verifies there too.
-  return toClaims(claims);
+  const claims = toClaims(payload);
+  if (typeof payload?.exp === 'number') {
+    if (decodedCookies.size >= MAX_DECODED_COOKIES) decodedCookies.delete(decodedCookies.keys().next().value!);
+    decodedCookies.set(token, { claims, expiresAtMs: payload.exp * 1000 });
+  }
+  return claims;
 }
 
 /** The viewer behind a raw Cookie header, with the same checks as getViewer (for the node:http fast path). */
