@@ -177,13 +177,20 @@ describe('the shared store', () => {
 });
 
 describe('the viewer, shared', () => {
+  /** A user with an open session, and the claims its cookie would carry. */
+  async function signedIn() {
+    const { db } = await import('./db');
+    const { openSession } = await import('./auth/sessions');
+    const user = await createUser('viewer');
+    const sid = await db().$transaction((tx) => openSession(tx, user.id));
+    return { user, sid, claims: { uid: user.id, sv: user.sessionVersion, sid } };
+  }
+
   it('is gone at the next request once the user is disabled or the session closed, on any connection', async () => {
     const { db } = await import('./db');
     const { openSession } = await import('./auth/sessions');
     const { findViewer } = await import('./auth/find-viewer');
-    const user = await createUser('viewer');
-    const sid = await db().$transaction((tx) => openSession(tx, user.id));
-    const claims = { uid: user.id, sv: user.sessionVersion, sid };
+    const { user, sid, claims } = await signedIn();
     expect((await asRequest(() => findViewer(claims)))?.id).toBe(user.id);
     expect((await asRequest(() => findViewer(claims)))?.id).toBe(user.id);
     await db().$executeRaw`UPDATE "Session" SET "revokedAt" = now() WHERE "id" = ${sid}`;
@@ -198,11 +205,8 @@ describe('the viewer, shared', () => {
 
   it('is gone once the session expires, with nothing written', async () => {
     const { db } = await import('./db');
-    const { openSession } = await import('./auth/sessions');
     const { findViewer } = await import('./auth/find-viewer');
-    const user = await createUser('viewer');
-    const sid = await db().$transaction((tx) => openSession(tx, user.id));
-    const claims = { uid: user.id, sv: user.sessionVersion, sid };
+    const { sid, claims } = await signedIn();
     const { expiresAt } = await db().session.findUniqueOrThrow({ where: { id: sid } });
     expect(await asRequest(() => findViewer(claims, new Date(expiresAt.getTime() - 1000)))).not.toBeNull();
     expect(await asRequest(() => findViewer(claims, expiresAt))).toBeNull();
