@@ -1,8 +1,9 @@
 import 'server-only';
 // Reads every page view repeats (the viewer, the visible tokens, a token's policy, the team's head
-// counts, the analytics card's recorded days), shared across requests while the database's read epoch stands still. The epoch is one row
-// a deferred trigger sets to a fresh value on every commit touching the tables those reads come from
-// (migration read_epoch), so a change made by any request, instance or script is seen by the next read.
+// counts, the analytics card's recorded days), shared across requests while the database's read epoch
+// stands still. The epoch is one row a deferred trigger sets to a fresh value on every commit touching
+// the tables those reads come from (migration read_epoch), so a change made by any request, instance or
+// script is seen by the next read.
 // What is shared is rows, never a decision: every request still runs its own checks on them.
 // A request reads the epoch once; a request that writes (any method but GET, HEAD and OPTIONS) shares
 // nothing across requests, so it never reads back another request's rows from before its own change.
