@@ -10,6 +10,7 @@ import 'server-only';
 import { db } from './db';
 import { env } from './env';
 import { memoForRequest, requestWrites } from './request-memo';
+import { setNewest } from './bounded-map';
 
 /** A backstop: entries live one epoch (about a second under load), so the map rarely holds more than a page's worth. */
 const MAX_ENTRIES = 5_000;
@@ -64,9 +65,7 @@ export async function sharedRead<T>(key: string, load: () => Promise<T>, variant
   if (entry && entry.epoch === epoch && entry.variant === variant) return entry.value as Promise<T>;
   const freeze = env().NODE_ENV !== 'production';
   const value = load().then((answer) => (freeze ? deepFreeze(answer) : answer));
-  entries.delete(key);
-  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(key, { epoch, variant, value });
+  setNewest(entries, key, { epoch, variant, value }, MAX_ENTRIES);
   value.catch(() => {
     if (entries.get(key)?.value === value) entries.delete(key);
   });

@@ -24,6 +24,7 @@ import { SECOND_FACTOR_PENDING } from '../second-factor/pending-marker';
 import { passwordSignIn, type SecondFactorPending, type SignedIn } from './sign-in';
 import { isSsoRefusal } from './sso-refusals';
 import { ssoSignIn, type OidcClaims } from './sso-sign-in';
+import { setNewest } from '../bounded-map';
 
 /** The claims in a decoded token or session, or null when any is missing. */
 function toClaims(value: Record<string, unknown> | null | undefined): SessionClaims | null {
@@ -191,10 +192,7 @@ export async function claimsFromCookieHeader(header: string | undefined): Promis
   }
   // decode() checks the signature; expiry is the JWT's own `exp`, which jose verifies there too.
   const claims = toClaims(payload);
-  if (typeof payload?.exp === 'number') {
-    if (decodedCookies.size >= MAX_DECODED_COOKIES) decodedCookies.delete(decodedCookies.keys().next().value!);
-    decodedCookies.set(token, { claims, expiresAtMs: payload.exp * 1000 });
-  }
+  if (typeof payload?.exp === 'number') setNewest(decodedCookies, token, { claims, expiresAtMs: payload.exp * 1000 }, MAX_DECODED_COOKIES);
   return claims;
 }
 

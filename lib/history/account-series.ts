@@ -12,6 +12,7 @@ import { referenceData, type ReferenceReader } from '../portfolio/upstream';
 import type { TinvestClient } from '../tinvest';
 import { dailyCloses } from './daily-closes';
 import { SYNC_FRESH_MS, syncOperations } from './sync-operations';
+import { setNewest } from '../bounded-map';
 
 export interface AccountSeries {
   accountId: string;
@@ -134,10 +135,7 @@ export async function accountSeries(reader: ReferenceReader, client: TinvestClie
   }
   const result: AccountSeries = { accountId, ledger, series, fifo: buildFifo(ledger), instruments, lastPrices, syncedAt: synced.syncedAt };
   await recordSnapshots(accountId, series, synced.changedFrom, (from) => holdingRows(accountId, holdings, priceOf, fxToRub, instruments, from));
-  const entries = memo();
-  entries.delete(key);
-  if (entries.size >= MEMO_MAX) entries.delete(entries.keys().next().value!);
-  entries.set(key, { series: result, computedAt: now.getTime() });
+  setNewest(memo(), key, { series: result, computedAt: now.getTime() }, MEMO_MAX);
   return result;
 }
 

@@ -29,6 +29,7 @@ import type { TinvestClient } from '../tinvest';
 import { accountSeries, type AccountSeries } from './account-series';
 import { BENCHMARK_PATTERN, NO_BENCHMARK } from './benchmark';
 import { benchmarkComparison, type BenchmarkDto } from './benchmark-comparison';
+import { setNewest } from '../bounded-map';
 
 const PRESETS = ['1D', '1W', '1M', 'YTD', '1Y', 'ALL'] as const satisfies readonly RangePreset[];
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'A day is YYYY-MM-DD.').refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'Not a calendar day.');
@@ -224,8 +225,7 @@ function memoized<T>(key: string, compute: () => T): T {
   const value = compute();
   // A computation that failed is not kept: the next view tries again.
   if (value instanceof Promise) value.catch(() => reports.delete(key));
-  if (reports.size >= REPORTS_MAX) reports.delete(reports.keys().next().value!);
-  reports.set(key, value);
+  setNewest(reports, key, value, REPORTS_MAX);
   return value;
 }
 

@@ -10,6 +10,7 @@ import { decimalToNanos, nanosToDecimal } from '../money';
 import type { PortfolioViewer } from '../portfolio/access';
 import type { MoneyDto, OperationDto, OperationTypeName } from '../tinvest/dto';
 import { analyticsAccounts } from './analytics';
+import { setNewest } from '../bounded-map';
 
 export interface InstrumentLotsDto {
   accounts: {
@@ -75,9 +76,7 @@ async function accountBooks(accountId: string): Promise<{ books: Books; operatio
   if (!stored) return null;
   const operations = stored.operations as unknown as OperationDto[];
   const built = { syncedAt: stored.syncedAt.getTime(), books: buildFifo(buildLedger(operations)).books, operations: operationsByInstrument(operations) };
-  memo().delete(accountId);
-  if (memo().size >= MEMO_MAX) memo().delete(memo().keys().next().value!);
-  memo().set(accountId, built);
+  setNewest(memo(), accountId, built, MEMO_MAX);
   return { ...built, syncedAt: stored.syncedAt };
 }
 

@@ -13,6 +13,27 @@ import { largestBar, monthsBetween, stackMonths, totalOf } from './month-bars';
 const th = 'py-2 pr-3 font-medium';
 const num = 'py-2 pr-3 text-right tabular-nums';
 
+/** The income columns both income tables show: gross dividends and coupons, tax withheld, net. */
+const INCOME_COLUMNS = ['dividends', 'coupons', 'tax', 'net'] as const;
+
+function IncomeHeaders() {
+  const t = useTranslations('analytics.income');
+  return INCOME_COLUMNS.map((column) => (
+    <th key={column} scope="col" className={cn(th, 'text-right')}>
+      {t(column)}
+    </th>
+  ));
+}
+
+/** A row's income amounts, in its currency. */
+function IncomeCells({ row }: { row: Pick<AnalyticsDto['income'][number], (typeof INCOME_COLUMNS)[number] | 'currency'> }) {
+  return INCOME_COLUMNS.map((column) => (
+    <td key={column} className={num}>
+      <Money amount={row[column]} currency={row.currency || null} />
+    </td>
+  ));
+}
+
 /** RUB first, then the others alphabetically. */
 function currenciesOf(rows: readonly { currency: string }[]): string[] {
   return [...new Set(rows.map((row) => row.currency))].sort((a, b) => Number(b === 'RUB') - Number(a === 'RUB') || a.localeCompare(b));
@@ -80,10 +101,7 @@ export function IncomeByMonth({ data }: { data: AnalyticsDto }) {
             <thead className="text-slate-600">
               <tr className="border-b border-slate-200">
                 <th scope="col" className={th}>{t('month')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('dividends')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('coupons')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('tax')}</th>
-                <th scope="col" className={cn(th, 'text-right')}>{t('net')}</th>
+                <IncomeHeaders />
                 <th scope="col" className={cn(th, 'text-right')}>{t('amortisation')}</th>
               </tr>
             </thead>
@@ -91,10 +109,7 @@ export function IncomeByMonth({ data }: { data: AnalyticsDto }) {
               {data.income.map((row) => (
                 <tr key={`${row.month}:${row.currency}`} className="border-b border-slate-100">
                   <th scope="row" className="py-2 pr-3 font-normal tabular-nums">{row.month}</th>
-                  <td className={num}><Money amount={row.dividends} currency={row.currency || null} /></td>
-                  <td className={num}><Money amount={row.coupons} currency={row.currency || null} /></td>
-                  <td className={num}><Money amount={row.tax} currency={row.currency || null} /></td>
-                  <td className={num}><Money amount={row.net} currency={row.currency || null} /></td>
+                  <IncomeCells row={row} />
                   <td className={num}><Money amount={row.amortisation} currency={row.currency || null} /></td>
                 </tr>
               ))}
@@ -176,7 +191,6 @@ export function CostsByMonth({ data }: { data: AnalyticsDto }) {
 /** The range's income per instrument, largest net first; shown only when there is some. */
 export function IncomeByInstrument({ data }: { data: AnalyticsDto }) {
   const t = useTranslations('analytics.incomeByInstrument');
-  const income = useTranslations('analytics.income');
   if (data.incomeByInstrument.length === 0) return null;
   return (
     <Card aria-labelledby="income-instrument-title">
@@ -188,10 +202,7 @@ export function IncomeByInstrument({ data }: { data: AnalyticsDto }) {
           <thead className="text-slate-600">
             <tr className="border-b border-slate-200">
               <th scope="col" className={th}>{t('instrument')}</th>
-              <th scope="col" className={cn(th, 'text-right')}>{income('dividends')}</th>
-              <th scope="col" className={cn(th, 'text-right')}>{income('coupons')}</th>
-              <th scope="col" className={cn(th, 'text-right')}>{income('tax')}</th>
-              <th scope="col" className={cn(th, 'text-right')}>{income('net')}</th>
+              <IncomeHeaders />
             </tr>
           </thead>
           <tbody>
@@ -201,10 +212,7 @@ export function IncomeByInstrument({ data }: { data: AnalyticsDto }) {
                   {row.instrumentUid ? row.name : t('noInstrument')}
                   {row.ticker && <span className="ml-1 text-xs text-slate-500">{row.ticker}</span>}
                 </th>
-                <td className={num}><Money amount={row.dividends} currency={row.currency || null} /></td>
-                <td className={num}><Money amount={row.coupons} currency={row.currency || null} /></td>
-                <td className={num}><Money amount={row.tax} currency={row.currency || null} /></td>
-                <td className={num}><Money amount={row.net} currency={row.currency || null} /></td>
+                <IncomeCells row={row} />
               </tr>
             ))}
           </tbody>
