@@ -1,12 +1,11 @@
 // Next.js configuration. Packages that load native or wasm code stay outside the server bundle.
-import createNextIntlPlugin from 'next-intl/plugin';
-
-const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+import { PHASE_PRODUCTION_SERVER } from 'next/constants.js';
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  experimental: { preloadEntriesOnStart: false },
   // gzip of pages and JSON in this process; HTTP_COMPRESSION=off leaves it to a reverse proxy that compresses
   // (docs/deploy.md), which saves the server that CPU (docs/PERFORMANCE.md). Read when the server starts.
   compress: process.env.HTTP_COMPRESSION !== 'off',
@@ -25,4 +24,12 @@ const nextConfig = {
   // fast path included, which never reaches Next), and proxy.ts adds each page's CSP with its nonce.
 };
 
-export default withNextIntl(nextConfig);
+/**
+ * next-intl's plugin only shapes the bundler (an alias for its request config), so the production server
+ * does without it: importing it loads @swc/core and @parcel/watcher, 14 MiB of native code a server never uses.
+ */
+export default async function config(phase) {
+  if (phase === PHASE_PRODUCTION_SERVER) return nextConfig;
+  const { default: createNextIntlPlugin } = await import('next-intl/plugin');
+  return createNextIntlPlugin('./lib/i18n/request.ts')(nextConfig);
+}

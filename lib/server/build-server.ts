@@ -64,7 +64,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { main: 'lib/server/main.ts' },
+    // The migration step runs apart from the server (lib/migrations/apply-apart.ts).
+    entryPoints: { main: 'lib/server/main.ts', 'migrate-child': 'lib/migrations/migrate-child.ts' },
     outdir: SERVER_OUT_DIR,
     // Every chunk in one folder, so import.meta.dirname is the same two levels down in all of them.
     chunkNames: '[name]-[hash]',

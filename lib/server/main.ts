@@ -6,7 +6,7 @@ import path from 'node:path';
 import next from 'next';
 import { closePglite, databaseTarget, describeTarget } from '../db/connect';
 import { env, EnvError, exportForLibraries, type Env } from '../env';
-import { applyMigrations } from '../migrations/migrations';
+import { applyMigrationsApart } from '../migrations/apply-apart';
 import { allowServerOnlyImports } from './allow-server-only';
 import { scrubConsole } from './scrub-console';
 
@@ -132,7 +132,10 @@ async function main(): Promise<void> {
   const config = loadEnv();
   exportForLibraries(config);
   const target = databaseTarget(config);
-  const applied = await applyMigrations(target);
+  const applied = await applyMigrationsApart(target).catch((error: unknown) => {
+    console.error(`Database: migrations failed on ${describeTarget(target)}: ${(error as Error).message}`);
+    process.exit(1);
+  });
   console.log(applied.length ? `Database: applied ${applied.join(', ')} (${describeTarget(target)})` : `Database: ${describeTarget(target)}, up to date`);
 
   allowServerOnlyImports();
