@@ -94,6 +94,8 @@ async function main() {
       HOST: '127.0.0.1',
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
+      // As `npm start` sets it (package.json); MALLOC_ARENA_MAX=8 or more in the environment measures glibc's default.
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       LOG_LEVEL: 'warn',
       STRONGROOM_DATA_DIR: path.join(work, 'data'),
       STRONGROOM_PUBLIC_URL: BASE,
