@@ -23,7 +23,7 @@ const nextConfig = {
     'ioredis',
   ],
   // Security headers are not set here: lib/server/edge-guard.ts sets them on every response (the SSE
-  // fast path included, which never reaches Next), and proxy.ts adds each page's CSP with its nonce.
+  // fast path included, which never reaches Next), each page's CSP with its nonce among them.
 };
 
 /**

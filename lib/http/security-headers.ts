@@ -1,5 +1,5 @@
-// The security headers Strongroom sends. Pure: the node:http server (every response, the SSE fast path
-// included) and proxy.ts (the per-request page CSP with its nonce) both build them here.
+// The security headers Strongroom sends. Pure: the node:http server's edge (lib/server/edge-guard.ts)
+// builds them here for every response, the SSE fast path and each page's CSP with its nonce included.
 
 /** Headers on every response: pages, API JSON, static files and the SSE fast path. HSTS only over https. */
 export function baselineHeaders(https: boolean): Record<string, string> {

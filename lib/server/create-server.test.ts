@@ -259,8 +259,7 @@ describe('the edge: security headers', () => {
     try {
       const page = await send(httpsPort, '/overview');
       expect(page.headers).toMatchObject({ ...BASELINE, 'strict-transport-security': 'max-age=31536000; includeSubDomains' });
-      // A page's CSP carries its nonce and comes from proxy.ts, not from here.
-      expect(page.headers['content-security-policy']).toBeUndefined();
+      expect(page.headers['content-security-policy']).toContain("'nonce-");
 
       const api = await send(httpsPort, '/api/tokens');
       expect(api.headers).toMatchObject({ ...BASELINE, 'cache-control': 'no-store', 'content-security-policy': expect.stringContaining("default-src 'none'") });
@@ -301,6 +300,64 @@ describe('the edge: security headers', () => {
       expect(headers['content-security-policy']).toContain("default-src 'none'");
     } finally {
       server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('the edge: a page CSP with a fresh nonce per render', () => {
+  /** Echoes the request's CSP header: what Next's renderer would read the nonce from. */
+  function echoPolicy(request: http.IncomingMessage, response: http.ServerResponse) {
+    response.setHeader('Content-Type', 'application/json');
+    response.end(JSON.stringify({ policy: request.headers['content-security-policy'] ?? null, reportOnly: request.headers['content-security-policy-report-only'] ?? null }));
+  }
+  const nonceOf = (policy: unknown) => /'nonce-([^']+)'/.exec(String(policy))?.[1];
+
+  it('gives each page render its own nonce, the same in the response and in the request Next renders', async () => {
+    const server = createServer({ publicUrl: `https://${PUBLIC_HOST}`, port: 0, allowLoopback: false }, echoPolicy);
+    const port = await listen(server);
+    try {
+      // A client's own policy headers never reach the renderer: the nonce is ours.
+      const first = await send(port, '/overview?range=1y', { headers: { 'content-security-policy': "script-src 'nonce-mine'", 'content-security-policy-report-only': "script-src 'nonce-mine'" } });
+      const second = await send(port, '/overview');
+      const seen = JSON.parse(first.body) as { policy: string; reportOnly: string | null };
+      expect(seen.policy).toBe(first.headers['content-security-policy']);
+      expect(seen.reportOnly).toBeNull();
+      expect(nonceOf(seen.policy)).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      expect(seen.policy).not.toContain('nonce-mine');
+      expect(seen.policy).toContain('upgrade-insecure-requests');
+      expect(nonceOf(second.headers['content-security-policy'])).not.toBe(nonceOf(seen.policy));
+      expect(first.headers['content-security-policy']).not.toContain("'unsafe-eval'");
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('adds the share headers on shared views; API answers and static bundles get no page policy', async () => {
+    const server = createServer({ publicUrl: `http://${PUBLIC_HOST}`, port: 0, allowLoopback: false }, echoPolicy);
+    const port = await listen(server);
+    try {
+      const shared = await send(port, '/s/abc');
+      expect(shared.headers).toMatchObject({ 'referrer-policy': 'no-referrer', 'cache-control': 'no-store', 'x-robots-tag': 'noindex, nofollow' });
+      expect(nonceOf(shared.headers['content-security-policy'])).toBeTruthy();
+      expect(shared.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      for (const path of ['/api/tokens', '/_next/static/chunks/main.js', '/favicon.ico']) {
+        const answer = await send(port, path);
+        expect(JSON.parse(answer.body)).toMatchObject({ policy: null });
+        expect(String(answer.headers['content-security-policy'] ?? '')).not.toContain('nonce-');
+      }
+      expect((await send(port, '/overview')).headers['referrer-policy']).toBe('same-origin');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('allows eval only under next dev', async () => {
+    const server = createServer({ publicUrl: `http://${PUBLIC_HOST}`, port: 0, allowLoopback: false, dev: true }, echoPolicy);
+    const port = await listen(server);
+    try {
+      expect((await send(port, '/overview')).headers['content-security-policy']).toContain("'unsafe-eval'");
+    } finally {
       await new Promise((resolve) => server.close(resolve));
     }
   });

@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   const ops = await import('../ops');
   // Counting starts now, so the first scrape's cache hit ratio covers the whole run.
   ops.initMetrics();
-  const server = createServer({ publicUrl: config.publicUrl, port: config.PORT, allowLoopback: dev || config.STRONGROOM_DEMO }, app.getRequestHandler(), {
+  const server = createServer({ publicUrl: config.publicUrl, port: config.PORT, allowLoopback: dev || config.STRONGROOM_DEMO, dev }, app.getRequestHandler(), {
     metricsToken: config.METRICS_TOKEN,
     routeTemplates: ops.routeTemplates(path.join(ROOT, 'app')),
   });
