@@ -7,6 +7,8 @@ export type TokenStatus = 'active' | 'expiring' | 'expired' | 'invalid' | 'pause
 export type EndpointKind = 'production' | 'sandbox' | 'custom';
 export type AccessLevel = 'full_access' | 'read_only' | 'no_access' | 'unspecified';
 export type CheckOutcome = 'ok' | 'invalid' | 'unreachable' | 'error';
+/** What the inventory can be sorted by (GET /api/tokens?sort=…, the /tokens filter form). */
+export const TOKEN_SORT_FIELDS = ['label', 'createdAt', 'lastUsedAt', 'diesOn', 'status', 'kind'] as const;
 
 export interface TokenAccountDto {
   id: string;
@@ -74,6 +76,17 @@ export interface TokenDto {
   can: { manage: boolean; enableTrading: boolean; setKeepAlive: boolean; use: boolean };
   /** T-API H2H tokens: company, declared vs verified accesses, IP allow-list, certificate; null for T-Invest. */
   tapi: TapiFactsDto | null;
+}
+
+/**
+ * A token as the inventory list shows it. The detail page's facts (the tariff's method lists, earlier values,
+ * rights per account, classes, revoke link) stay out: the list page would otherwise send them, unused, to every view.
+ */
+export type TokenListEntry = Omit<TokenDto, 'tariff' | 'history' | 'verifiedRights' | 'allowedClasses' | 'revokeUrl'>;
+
+export function toTokenListEntry(token: TokenDto): TokenListEntry {
+  const { tariff: _tariff, history: _history, verifiedRights: _rights, allowedClasses: _classes, revokeUrl: _revokeUrl, ...entry } = token;
+  return entry;
 }
 
 /** Whether a declared access was found working at the last verification. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { idSegment, safeText } from '../http/schema-primitives';
 import { fieldMessage } from '../i18n/field-message';
 import type { ErrorKey, ErrorValues } from '../i18n/messages';
+import { TOKEN_SORT_FIELDS } from './dto';
 import { CALL_CLASSES } from './policy';
 
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
@@ -60,7 +61,6 @@ export const replaceValueSchema = z.object({ value: tokenValueSchema });
 
 export const grantSchema = z.object({ accountIds: z.array(idSegment).max(100).default([]) });
 
-export const TOKEN_SORT_FIELDS = ['label', 'createdAt', 'lastUsedAt', 'diesOn', 'status', 'kind'] as const;
 export const listTokensQuerySchema = z.object({
   status: z.enum(['active', 'expiring', 'expired', 'invalid', 'paused', 'retired']).optional(),
   kind: z.enum(['readonly', 'full_access', 'account_scoped', 'sandbox', 'tapi']).optional(),

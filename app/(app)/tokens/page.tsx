@@ -6,6 +6,7 @@ import { TokenList } from '@/app/_components/tokens/token-list';
 import { EmptyState } from '@/app/_components/ui/empty-state';
 import { PageHeader } from '@/app/_components/ui/page-header';
 import { pageViewer } from '@/lib/auth/page-viewer';
+import { toTokenListEntry } from '@/lib/custody/dto';
 import { getTokensPage } from '@/lib/custody/get-tokens-page';
 
 export async function generateMetadata() {
@@ -42,7 +43,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
               <EmptyState title={list('noMatch.title')} description={list('noMatch.description')} />
             </div>
           ) : (
-            <TokenList tokens={page.tokens} />
+            <TokenList tokens={page.tokens.map(toTokenListEntry)} />
           )}
         </>
       )}

@@ -1,3 +1,4 @@
+'use client';
 // The overview's body: totals, currencies, allocations and the accounts, all from one OverviewDto (one
 // snapshot), so every section adds up to the total. Live changes refresh the whole snapshot, never one cell.
 import { useTranslations } from 'next-intl';

@@ -7,7 +7,6 @@ import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { formatTopic } from '@/lib/hub/topics';
 import type { AccountPortfolioDto } from '@/lib/portfolio/dto';
-import { focusRing } from '../ui/button';
 import { Card } from '../ui/card';
 import { LivePrice } from '../live';
 import { Money, Percent, Price, Quantity } from './format';
@@ -27,35 +26,35 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
         <p className="mt-3 text-sm text-slate-600">{t('noPositions')}</p>
       ) : (
         <ScrollRegion label={t('positions')} className="mt-3">
-          <table className="w-full min-w-[60rem] text-left text-sm">
-            <thead className="text-slate-600">
-              <tr className="border-b border-slate-200">
-                <th scope="col" className="py-2 pr-3 font-medium">{t('name')}</th>
-                <th scope="col" className="py-2 pr-3 font-medium">{t('type')}</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('quantity')}</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('lots')}</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('averagePrice')}</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('currentPrice')}</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('value')}</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('yield')}</th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">{t('blocked')}</th>
-                <th scope="col" className="py-2 font-medium">{t('currency')}</th>
+          <table className="data-table min-w-[60rem]">
+            <thead>
+              <tr>
+                <th scope="col">{t('name')}</th>
+                <th scope="col">{t('type')}</th>
+                <th scope="col" className="num">{t('quantity')}</th>
+                <th scope="col" className="num">{t('lots')}</th>
+                <th scope="col" className="num">{t('averagePrice')}</th>
+                <th scope="col" className="num">{t('currentPrice')}</th>
+                <th scope="col" className="num">{t('value')}</th>
+                <th scope="col" className="num">{t('yield')}</th>
+                <th scope="col" className="num">{t('blocked')}</th>
+                <th scope="col">{t('currency')}</th>
               </tr>
             </thead>
             <tbody>
               {positions.map((position) => (
-                <tr key={position.instrumentUid} className="border-b border-slate-100 align-top" data-ticker={position.ticker} data-instrument-type={position.instrumentType} data-cash-like={position.cashLike || undefined}>
-                  <td className="py-2 pr-3">
-                    <Link href={`/instruments/${position.instrumentUid}?token=${tokenId}`} className={`font-medium text-sky-800 underline-offset-2 hover:underline ${focusRing}`}>
+                <tr key={position.instrumentUid} data-ticker={position.ticker} data-instrument-type={position.instrumentType} data-cash-like={position.cashLike || undefined}>
+                  <td>
+                    <Link href={`/instruments/${position.instrumentUid}?token=${tokenId}`} className="row-link">
                       {position.name}
                     </Link>
-                    <div className="text-xs text-slate-500">{position.ticker}</div>
+                    <div className="note">{position.ticker}</div>
                   </td>
-                  <td className="py-2 pr-3 text-slate-700">{typeName(position.instrumentType)}</td>
-                  <td className="py-2 pr-3 text-right"><Quantity value={position.quantity} /></td>
-                  <td className="py-2 pr-3 text-right"><Quantity value={position.lots} /></td>
-                  <td className="py-2 pr-3 text-right">{position.cashLike ? '—' : <Price amount={position.averagePrice?.amount} currency={position.averagePrice?.currency} unit={position.priceUnit} />}</td>
-                  <td className="py-2 pr-3 text-right">
+                  <td className="text-slate-700">{typeName(position.instrumentType)}</td>
+                  <td className="num"><Quantity value={position.quantity} /></td>
+                  <td className="num"><Quantity value={position.lots} /></td>
+                  <td className="num">{position.cashLike ? '—' : <Price amount={position.averagePrice?.amount} currency={position.averagePrice?.currency} unit={position.priceUnit} />}</td>
+                  <td className="num">
                     {position.cashLike ? (
                       '—'
                     ) : (
@@ -68,13 +67,13 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
                       />
                     )}
                   </td>
-                  <td className="py-2 pr-3 text-right"><Money amount={position.value?.amount} currency={position.value?.currency} /></td>
-                  <td className="py-2 pr-3 text-right">
+                  <td className="num"><Money amount={position.value?.amount} currency={position.value?.currency} /></td>
+                  <td className="num">
                     <Money amount={position.expectedYield?.amount} currency={position.expectedYield?.currency} signed />
                     <div className="text-xs"><Percent value={position.expectedYieldPercent} signed /></div>
                   </td>
-                  <td className="py-2 pr-3 text-right"><Quantity value={position.blocked} /></td>
-                  <td className="py-2 text-slate-700">{position.currency}</td>
+                  <td className="num"><Quantity value={position.blocked} /></td>
+                  <td className="text-slate-700">{position.currency}</td>
                 </tr>
               ))}
             </tbody>
@@ -93,20 +92,20 @@ export function CashTable({ cash }: { cash: AccountPortfolioDto['cash'] }) {
       <h2 id="cash-title" className="text-base font-semibold text-slate-900">
         {t('cash')}
       </h2>
-      <table className="mt-3 w-full text-left text-sm">
-        <thead className="text-slate-600">
-          <tr className="border-b border-slate-200">
-            <th scope="col" className="py-2 pr-3 font-medium">{t('currency')}</th>
-            <th scope="col" className="py-2 pr-3 text-right font-medium">{t('available')}</th>
-            <th scope="col" className="py-2 text-right font-medium">{t('blocked')}</th>
+      <table className="data-table mt-3">
+        <thead>
+          <tr>
+            <th scope="col">{t('currency')}</th>
+            <th scope="col" className="num">{t('available')}</th>
+            <th scope="col" className="num">{t('blocked')}</th>
           </tr>
         </thead>
         <tbody>
           {cash.map((row) => (
-            <tr key={row.currency} className="border-b border-slate-100">
-              <th scope="row" className="py-2 pr-3 font-medium text-slate-900">{row.currency}</th>
-              <td className="py-2 pr-3 text-right"><Money amount={row.available} currency={row.currency} /></td>
-              <td className="py-2 text-right"><Money amount={row.blocked} currency={row.currency} /></td>
+            <tr key={row.currency}>
+              <th scope="row" className="text-slate-900">{row.currency}</th>
+              <td className="num"><Money amount={row.available} currency={row.currency} /></td>
+              <td className="num"><Money amount={row.blocked} currency={row.currency} /></td>
             </tr>
           ))}
         </tbody>

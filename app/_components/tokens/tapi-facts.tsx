@@ -2,7 +2,7 @@
 // found for each, the IP allow-list against this server's egress, and the client certificate. The
 // list shows a summary, the detail page all of it. Safe on both sides.
 import { useFormatter, useTranslations } from 'next-intl';
-import type { TapiAccessDto, TapiFactsDto, TokenDto } from '@/lib/custody/dto';
+import type { TapiAccessDto, TapiFactsDto, TokenDto, TokenListEntry } from '@/lib/custody/dto';
 import { Card } from '../ui/card';
 
 const STATUS_TONE: Record<TapiAccessDto['status'], string> = {
@@ -28,7 +28,7 @@ export function TapiEgress({ tapi }: { tapi: TapiFactsDto }) {
 }
 
 /** The inventory's line about an H2H token: company, how many accesses work, egress and certificate warnings. */
-export function TapiSummary({ token }: { token: TokenDto }) {
+export function TapiSummary({ token }: { token: TokenListEntry }) {
   const t = useTranslations('tapiTokens.facts');
   const format = useFormatter();
   const tapi = token.tapi;

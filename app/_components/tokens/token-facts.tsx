@@ -1,9 +1,9 @@
 // Small formatted facts about a token, shared by the list and the detail page. Safe on both sides.
 import { useFormatter, useTranslations } from 'next-intl';
-import type { TokenDto } from '@/lib/custody/dto';
+import type { TokenListEntry } from '@/lib/custody/dto';
 
 /** "Olga, 3 Mar 2026" or "background job health-check, …" or "Never". */
-export function LastUsed({ token }: { token: TokenDto }) {
+export function LastUsed({ token }: { token: TokenListEntry }) {
   const t = useTranslations('tokenInfo');
   const list = useTranslations('tokenList');
   const format = useFormatter();
@@ -15,7 +15,7 @@ export function LastUsed({ token }: { token: TokenDto }) {
 }
 
 /** Whether and when Strongroom's own checks last kept the token alive; `labelled` when no row label says it already. */
-export function KeptAlive({ token, labelled = true }: { token: TokenDto; labelled?: boolean }) {
+export function KeptAlive({ token, labelled = true }: { token: TokenListEntry; labelled?: boolean }) {
   const t = useTranslations('tokenInfo');
   const format = useFormatter();
   if (!token.keepAlive) return <>{labelled ? t('notKeptAlive') : t('notKeptAliveShort')}</>;
@@ -25,7 +25,7 @@ export function KeptAlive({ token, labelled = true }: { token: TokenDto; labelle
 }
 
 /** The day the token dies and the days left. */
-export function DiesOn({ token }: { token: TokenDto }) {
+export function DiesOn({ token }: { token: TokenListEntry }) {
   const t = useTranslations('tokenInfo');
   const format = useFormatter();
   if (!token.diesOn) return <>{t('noExpiry')}</>;
@@ -38,7 +38,7 @@ export function DiesOn({ token }: { token: TokenDto }) {
 }
 
 /** The last health check: outcome and when, or "never checked". */
-export function LastCheck({ token }: { token: TokenDto }) {
+export function LastCheck({ token }: { token: TokenListEntry }) {
   const t = useTranslations('tokenInfo');
   const format = useFormatter();
   if (!token.lastCheck) return <>{t('noCheck')}</>;

@@ -1,7 +1,8 @@
+'use client';
 // Filters and sorting as a plain GET form: the URL holds the state, the server does the work.
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
-import { TOKEN_SORT_FIELDS } from '@/lib/custody/schema';
+import { TOKEN_SORT_FIELDS } from '@/lib/custody/dto';
 import { buttonClasses } from '../ui/button';
 
 const STATUSES = ['active', 'expiring', 'expired', 'invalid', 'paused', 'retired'] as const;

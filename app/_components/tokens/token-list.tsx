@@ -1,14 +1,15 @@
+'use client';
 // The inventory: cards on small screens, a table from md up. Each entry links to its detail page.
 import { useFormatter, useTranslations } from 'next-intl';
 import Link from 'next/link';
-import type { TokenDto } from '@/lib/custody/dto';
+import type { TokenListEntry } from '@/lib/custody/dto';
 import { focusRing } from '../ui/button';
 import { TapiSummary } from './tapi-facts';
 import { DiesOn, KeptAlive, LastCheck, LastUsed, Masked } from './token-facts';
 import { TokenStatusBadge } from './token-status-badge';
 import { ScrollRegion } from '../ui/scroll-region';
 
-export function TokenList({ tokens }: { tokens: TokenDto[] }) {
+export function TokenList({ tokens }: { tokens: TokenListEntry[] }) {
   const t = useTranslations('tokenList');
   return (
     <section aria-labelledby="token-list-title" className="mt-6">
@@ -44,7 +45,7 @@ export function TokenList({ tokens }: { tokens: TokenDto[] }) {
   );
 }
 
-function Identity({ token }: { token: TokenDto }) {
+function Identity({ token }: { token: TokenListEntry }) {
   const t = useTranslations('tokenList');
   const info = useTranslations('tokenInfo');
   const format = useFormatter();
@@ -65,7 +66,7 @@ function Identity({ token }: { token: TokenDto }) {
   );
 }
 
-function Accounts({ token }: { token: TokenDto }) {
+function Accounts({ token }: { token: TokenListEntry }) {
   const t = useTranslations('tokenList');
   const info = useTranslations('tokenInfo');
   return (
@@ -84,7 +85,7 @@ function Accounts({ token }: { token: TokenDto }) {
   );
 }
 
-function TokenRow({ token }: { token: TokenDto }) {
+function TokenRow({ token }: { token: TokenListEntry }) {
   return (
     <tr aria-label={token.label} className="align-top">
       <td className="px-4 py-3">
@@ -114,7 +115,7 @@ function TokenRow({ token }: { token: TokenDto }) {
   );
 }
 
-function TokenCard({ token }: { token: TokenDto }) {
+function TokenCard({ token }: { token: TokenListEntry }) {
   const t = useTranslations('tokenList');
   return (
     <li aria-label={token.label} className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs">
