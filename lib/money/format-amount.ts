@@ -20,8 +20,28 @@ export interface FormatAmountOptions {
 
 const formatters = new Map<string, Intl.NumberFormat>();
 
+/**
+ * Formatted decimal strings. Every view of a page formats the same few hundred amounts again (a position's
+ * price, value and yield): exact formatting costs a BigInt round trip and an Intl call, a lookup costs neither.
+ * Bounded: emptied when full.
+ */
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 20_000;
+
 /** Formats a decimal string or Quotation per locale, e.g. `-1 234,5 ₽` or `-$1,234.50`. */
 export function formatAmount(value: string | QuotationLike, options: FormatAmountOptions): string {
+  if (typeof value !== 'string') return formatExact(value, options);
+  const key = `${value}|${options.locale}|${options.currency ?? ''}|${options.currencyDisplay ?? ''}|${options.minimumFractionDigits ?? ''}|${options.maximumFractionDigits ?? ''}|${options.rounding ?? ''}`;
+  let text = formatted.get(key);
+  if (text === undefined) {
+    text = formatExact(value, options);
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(key, text);
+  }
+  return text;
+}
+
+function formatExact(value: string | QuotationLike, options: FormatAmountOptions): string {
   const nanos = typeof value === 'string' ? decimalToNanos(value) : toNanos(value);
   const minDigits = options.minimumFractionDigits ?? (options.currency ? 2 : 0);
   const maxDigits = Math.max(options.maximumFractionDigits ?? 9, minDigits);

@@ -4,6 +4,7 @@ import {
   add,
   compare,
   formatAmount,
+  type FormatAmountOptions,
   fromNanos,
   isZero,
   multiply,
@@ -144,6 +145,24 @@ describe('formatAmount', () => {
     expect(formatAmount('-0.001', { locale: 'en', currency: 'USD' })).toBe('-$0.001');
     expect(formatAmount({ units: 114n, nano: 250_000_000 }, { locale: 'ru' })).toBe('114,25');
     expect(formatAmount('9223372036854775807.999999999', { locale: 'en' })).toBe('9,223,372,036,854,775,807.999999999');
+  });
+
+  it('answers a repeated amount as it did the first time, whatever options came in between', () => {
+    const options: FormatAmountOptions[] = [
+      { locale: 'en', maximumFractionDigits: 2 },
+      { locale: 'en', maximumFractionDigits: 2, rounding: 'half-even' },
+      { locale: 'ru', maximumFractionDigits: 2 },
+      { locale: 'en', currency: 'USD' },
+      { locale: 'en', currency: 'USD', currencyDisplay: 'code' },
+      { locale: 'en', minimumFractionDigits: 4 },
+      { locale: 'en', maximumFractionDigits: 0, rounding: 'floor' },
+    ];
+    const first = options.map((o) => formatAmount('-2.125', o));
+    expect(new Set(first).size).toBe(options.length);
+    expect(options.map((o) => formatAmount('-2.125', o))).toEqual(first);
+    // Bad input is refused every time, never remembered as an answer.
+    expect(() => formatAmount('1e5', { locale: 'en' })).toThrow();
+    expect(() => formatAmount('1e5', { locale: 'en' })).toThrow();
   });
 
   it('never loses digits', () => {

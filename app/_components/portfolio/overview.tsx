@@ -1,6 +1,7 @@
 'use client';
 // The overview's body: totals, currencies, allocations and the accounts, all from one OverviewDto (one
 // snapshot), so every section adds up to the total. Live changes refresh the whole snapshot, never one cell.
+// A client component: the page sends the snapshot once, as data, rather than as a rendered tree of every cell.
 import { useTranslations } from 'next-intl';
 import Link from 'next/link';
 import { formatTopic } from '@/lib/hub/topics';
