@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, DEMO_TOKENS, startTinvestEmulator, type TinvestEmulator } from '@/emulator/tinvest';
 import type { RoleName } from '../auth/permissions';
 import { AppError } from '../errors';
+import { toTokenListEntry } from './dto';
 import { createUser } from '../testing/create-user';
 import { createTestDatabase, type TestDatabase } from '../testing/test-db';
 
@@ -321,6 +322,16 @@ describe('listing and grants', () => {
     expect((await m.listTokens(owner, { kind: 'readonly' })).map((token) => token.label)).toEqual(['Beta']);
     expect((await m.listTokens(owner, { q: 'ROBOT' })).map((token) => token.label)).toEqual(['alpha']);
     expect(await m.listTokens(owner, { status: 'expired' })).toEqual([]);
+  });
+
+  it('gives the inventory list every fact it shows and none of the detail-only ones', async () => {
+    await deposit(owner, DEMO_TOKENS.readonly, { label: 'Listed' });
+    const [token] = await m.listTokens(owner, {});
+    const entry = toTokenListEntry(token!);
+    expect(token!.tariff?.unaryLimits.length).toBeGreaterThan(0);
+    for (const field of ['tariff', 'history', 'verifiedRights', 'allowedClasses', 'revokeUrl']) expect(entry).not.toHaveProperty(field);
+    expect(entry).toEqual(Object.fromEntries(Object.entries(token!).filter(([field]) => field in entry)));
+    expect(Object.keys(token!).length - Object.keys(entry).length).toBe(5);
   });
 
   it('flags tokens that die within 14 days, and expired ones', async () => {
