@@ -41,7 +41,7 @@ export function TokenFilters({ values }: { values: TokenFilterValues }) {
   );
   return (
     <form method="get" action="/tokens" role="search" aria-label={t('filtersTitle')} className="mt-6 rounded-lg border border-slate-200 bg-white p-4">
-      <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+      <div className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-7">
         <label className="col-span-2 block text-xs font-medium text-slate-700 sm:col-span-3 lg:col-span-2">
           {t('search')}
           <input type="search" name="q" defaultValue={values.q ?? ''} maxLength={100} placeholder={t('searchHint')} className={`mt-1 ${control}`} />
@@ -49,7 +49,8 @@ export function TokenFilters({ values }: { values: TokenFilterValues }) {
         {select('status', t('status'), STATUSES, (value) => info(`statuses.${value as (typeof STATUSES)[number]}`))}
         {select('kind', t('kind'), KINDS, (value) => info(`kinds.${value as (typeof KINDS)[number]}`))}
         {select('provider', t('provider'), PROVIDERS, (value) => info(`providers.${value as (typeof PROVIDERS)[number]}`))}
-        <div className="grid grid-cols-2 gap-2">
+        {/* Sort field and direction side by side, two columns wide: «Сортировать по» and «По убыванию» need the room. */}
+        <div className="col-span-2 grid grid-cols-2 gap-2">
           {select('sort', t('sort'), TOKEN_SORT_FIELDS, (value) => t(`sortFields.${value as (typeof TOKEN_SORT_FIELDS)[number]}`), false)}
           {select('dir', t('direction'), ['desc', 'asc'], (value) => t(value as 'asc' | 'desc'), false)}
         </div>
