@@ -157,25 +157,25 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
               ))}
             </ul>
             <ScrollRegion label={t('title')} className="mt-3 hidden sm:block">
-              <table className="w-full min-w-[48rem] text-left text-sm" data-testid="operations-table">
-                <thead className="text-slate-600">
-                  <tr className="border-b border-slate-200">
-                    <th scope="col" className="py-2 pr-3 font-medium">{t('date')}</th>
-                    <th scope="col" className="py-2 pr-3 font-medium">{t('type')}</th>
-                    <th scope="col" className="py-2 pr-3 font-medium">{t('operation')}</th>
-                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('quantity')}</th>
-                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('price')}</th>
-                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('payment')}</th>
-                    <th scope="col" className="py-2 pr-3 text-right font-medium">{t('commission')}</th>
-                    <th scope="col" className="py-2 font-medium">{t('state')}</th>
+              <table className="data-table min-w-[48rem]" data-testid="operations-table">
+                <thead>
+                  <tr>
+                    <th scope="col">{t('date')}</th>
+                    <th scope="col">{t('type')}</th>
+                    <th scope="col">{t('operation')}</th>
+                    <th scope="col" className="num">{t('quantity')}</th>
+                    <th scope="col" className="num">{t('price')}</th>
+                    <th scope="col" className="num">{t('payment')}</th>
+                    <th scope="col" className="num">{t('commission')}</th>
+                    <th scope="col">{t('state')}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {page.items.map((operation) => (
-                    <tr key={operation.id} className="border-b border-slate-100 align-top" data-operation-type={operation.type}>
-                      <td className="py-2 pr-3 whitespace-nowrap text-slate-700">{operation.at ? format.dateTime(new Date(operation.at), { dateStyle: 'medium', timeStyle: 'short' }) : '—'}</td>
-                      <td className="py-2 pr-3">{typeName(operation.type)}</td>
-                      <td className="py-2 pr-3">
+                    <tr key={operation.id} data-operation-type={operation.type}>
+                      <td className="whitespace-nowrap text-slate-700">{operation.at ? format.dateTime(new Date(operation.at), { dateStyle: 'medium', timeStyle: 'short' }) : '—'}</td>
+                      <td>{typeName(operation.type)}</td>
+                      <td>
                         {operation.description}
                         {operation.ticker && operation.instrumentUid && (
                           <Link href={`/instruments/${operation.instrumentUid}?token=${filter.tokenId}`} className={`ml-1 text-xs text-sky-800 underline ${focusRing}`}>
@@ -183,11 +183,11 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
                           </Link>
                         )}
                       </td>
-                      <td className="py-2 pr-3 text-right">{operation.quantity === '0' ? '' : <Quantity value={operation.quantity} />}</td>
-                      <td className="py-2 pr-3 text-right">{hasAmount(operation.price) ? <Money amount={operation.price.amount} currency={operation.price.currency} digits={9} /> : ''}</td>
-                      <td className="py-2 pr-3 text-right">{operation.payment ? <Money amount={operation.payment.amount} currency={operation.payment.currency} signed /> : ''}</td>
-                      <td className="py-2 pr-3 text-right" data-commission>{hasAmount(operation.commission) ? <Money amount={operation.commission.amount} currency={operation.commission.currency} /> : ''}</td>
-                      <td className="py-2 text-slate-700">{stateName(operation.state)}</td>
+                      <td className="num">{operation.quantity === '0' ? '' : <Quantity value={operation.quantity} />}</td>
+                      <td className="num">{hasAmount(operation.price) ? <Money amount={operation.price.amount} currency={operation.price.currency} digits={9} /> : ''}</td>
+                      <td className="num">{operation.payment ? <Money amount={operation.payment.amount} currency={operation.payment.currency} signed /> : ''}</td>
+                      <td className="num" data-commission>{hasAmount(operation.commission) ? <Money amount={operation.commission.amount} currency={operation.commission.currency} /> : ''}</td>
+                      <td className="text-slate-700">{stateName(operation.state)}</td>
                     </tr>
                   ))}
                 </tbody>
