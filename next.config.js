@@ -8,9 +8,9 @@ const nextConfig = {
   // Route modules load on first use: Turbopack gives each API route its own copy of a shared 0.85 MB chunk,
   // and preloading every route at start held 15 of them (docs/PERFORMANCE.md, "Memory at rest and under load").
   experimental: { preloadEntriesOnStart: false },
-  // gzip of pages and JSON in this process; HTTP_COMPRESSION=off leaves it to a reverse proxy that compresses
-  // (docs/deploy.md), which saves the server that CPU (docs/PERFORMANCE.md). Read when the server starts.
-  compress: process.env.HTTP_COMPRESSION !== 'off',
+  // Responses are compressed in front of Next (lib/server/compress-responses.ts) at a cheaper setting than
+  // Next's fixed gzip level 6; HTTP_COMPRESSION=off leaves it to a reverse proxy (docs/deploy.md).
+  compress: false,
   serverExternalPackages: [
     '@electric-sql/pglite',
     'pglite-prisma-adapter',

@@ -51,7 +51,7 @@ export const envSchema = z.object({
   ANALYTICS_SNAPSHOTS: z.enum(['on', 'off']).default('on'),
   /** Where "production" and "sandbox" T-Invest tokens are dialled (host:port); defaults are T-Bank's hosts, or the emulator in demo mode. */
   TINVEST_PRODUCTION_ADDRESS: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s/]+):\d{1,5}$/, 'must be host:port').optional(),
-  /** `off`: pages and JSON leave uncompressed, for a reverse proxy that compresses (read by next.config.js). */
+  /** `off`: pages and JSON leave uncompressed, for a reverse proxy that compresses (lib/server/compress-responses.ts). */
   HTTP_COMPRESSION: z.enum(['on', 'off']).default('on'),
   /** How long an upstream T-Invest stream outlives its last viewer, in seconds. */
   STREAM_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(30),

@@ -157,7 +157,10 @@ async function main(): Promise<void> {
   const ops = await import('../ops');
   // Counting starts now, so the first scrape's cache hit ratio covers the whole run.
   ops.initMetrics();
-  const server = createServer({ publicUrl: config.publicUrl, port: config.PORT, allowLoopback: dev || config.STRONGROOM_DEMO, dev }, app.getRequestHandler(), {
+  const { withCompression } = await import('./compress-responses');
+  // Next's own compression is off (next.config.js): this one is cheaper per view. HTTP_COMPRESSION=off: a proxy compresses.
+  const handle = config.HTTP_COMPRESSION === 'on' ? withCompression(app.getRequestHandler()) : app.getRequestHandler();
+  const server = createServer({ publicUrl: config.publicUrl, port: config.PORT, allowLoopback: dev || config.STRONGROOM_DEMO, dev }, handle, {
     metricsToken: config.METRICS_TOKEN,
     routeTemplates: ops.routeTemplates(path.join(ROOT, 'app')),
   });
