@@ -6,7 +6,7 @@
 //   npm run build && npm run bench:pages -- [--users 10,50] [--seconds 15] [--database postgres://…]
 //     [--only /overview] [--profile DIR]   (a CPU profile of the server for the chosen URLs)
 //     [--server compiled|tsx]              (the compiled server `npm start` runs, or the TypeScript sources through tsx)
-//     [--node-options '--max-semi-space-size=…']   (extra flags for the server's node)
+//     [--node-options '--max-semi-space-size=…']   (the server's node flags instead of npm start's; ' ' for none)
 // RSS is read right after start, after one request to each URL, every 5 s under load (reported per
 // minute, so growth between minute 5 and 10 of a long run shows) and 10 s after the last URL.
 // /api/health runs in the same run as the floor (the cost of the HTTP stack and the session-less path).
@@ -26,7 +26,10 @@ const ONLY = option('only', '');
 const BASE = `http://127.0.0.1:${PORT}`;
 const SERVER = option('server', 'compiled');
 if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is compiled or tsx');
-const NODE_OPTIONS = option('node-options', '').split(' ').filter(Boolean);
+// As `npm start` runs the server (package.json): the heap grows by half its live size between collections.
+const START_FLAGS = ['--heap-growing-percent=50'];
+/** --node-options '…' replaces START_FLAGS (' ' measures V8's default heap growth). */
+const NODE_OPTIONS = option('node-options', START_FLAGS.join(' ')).split(' ').filter(Boolean);
 const SERVER_ENTRY = SERVER === 'compiled' ? ['.next/strongroom/main.mjs'] : ['--import', 'tsx', 'lib/server/main.ts'];
 
 interface Result {
