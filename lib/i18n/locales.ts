@@ -1,4 +1,6 @@
 // Supported UI languages and how a request's language is chosen. Pure.
+import { qualityList } from '../http/quality-list';
+
 export const LOCALES = ['en', 'ru'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'en';
@@ -10,14 +12,8 @@ export function isLocale(value: unknown): value is Locale {
 
 /** The best supported language from an Accept-Language header, by q-value. */
 export function localeFromAcceptLanguage(header: string | null | undefined): Locale {
-  if (!header) return DEFAULT_LOCALE;
-  const ranked = header
-    .split(',')
-    .map((part) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-      return { language: tag.toLowerCase().split('-')[0] ?? '', q: q ? Number(q.slice(2)) || 0 : 1 };
-    })
+  const ranked = qualityList(header)
+    .map(({ name, q }) => ({ language: name.split('-')[0] ?? '', q }))
     .filter((entry) => entry.q > 0)
     .sort((a, b) => b.q - a.q);
   return ranked.map((entry) => entry.language).find(isLocale) ?? DEFAULT_LOCALE;

@@ -2,13 +2,14 @@ import 'server-only';
 // gzip for what Next serves, compressed on the request's own thread. Next's compression (a zlib stream,
 // level 6) sends every write and every flush through libuv's thread pool; a streamed page is 5–10 writes,
 // each flushed so its Suspense boundary shows, and those round trips cost more than the compression
-// itself: ~1.3 ms of CPU per account view against ~0.2 ms for one synchronous level-1 pass
-// (docs/PERFORMANCE.md, "Compression"). Here each flushed batch is deflated synchronously as a segment that
+// itself: a 75 KiB page in 7 flushed chunks costs 1.24–1.49 ms of CPU that way, 0.67–0.84 this way, 0.29–0.42
+// uncompressed (bench/compression.ts; docs/PERFORMANCE.md, "Compression on the request's thread"). Here each flushed batch is deflated synchronously as a segment that
 // ends on a byte boundary without the final-block bit (Z_SYNC_FLUSH), so the segments concatenate into one
 // valid deflate stream, which one gzip header and trailer (CRC-32 and length of everything) wrap. Streaming
 // is kept: a batch goes out on flush, at 64 KiB, or at the end of the tick it was written in.
 import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
+import { qualityList } from '../http/quality-list';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => unknown;
 type Callback = (error?: Error | null) => void;
@@ -26,12 +27,9 @@ const COMPRESSIBLE = /^(text\/(?!event-stream)|application\/(json|javascript|x-j
 export function acceptsGzip(header: string | string[] | undefined): boolean {
   let gzip: number | undefined;
   let any: number | undefined;
-  for (const entry of (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',')) {
-    const [name = '', ...params] = entry.split(';').map((part) => part.trim().toLowerCase());
-    const q = params.find((param) => param.startsWith('q='));
-    const quality = q === undefined ? 1 : Number(q.slice(2));
-    if (name === 'gzip' || name === 'x-gzip') gzip = quality;
-    else if (name === '*') any = quality;
+  for (const { name, q } of qualityList(Array.isArray(header) ? header.join(',') : header)) {
+    if (name === 'gzip' || name === 'x-gzip') gzip = q;
+    else if (name === '*') any = q;
   }
   const quality = gzip ?? any ?? 0;
   return Number.isFinite(quality) && quality > 0;
@@ -90,6 +88,19 @@ function compressResponse(request: IncomingMessage, response: ServerResponse): v
     return decided;
   };
 
+  const take = (buffer: Buffer) => {
+    pending.push(buffer);
+    pendingBytes += buffer.length;
+    crc = zlib.crc32(buffer, crc);
+    length += buffer.length;
+  };
+
+  const takeWaiting = () => {
+    const callbacks = waiting;
+    waiting = [];
+    return callbacks;
+  };
+
   const segment = (final: boolean): Buffer => {
     const input = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
     pending = [];
@@ -109,8 +120,7 @@ function compressResponse(request: IncomingMessage, response: ServerResponse): v
   const send = () => {
     scheduled = false;
     if (pendingBytes === 0 || response.writableEnded) return true;
-    const callbacks = waiting;
-    waiting = [];
+    const callbacks = takeWaiting();
     return write(segment(false), callbacks.length ? (error) => callbacks.forEach((callback) => callback(error)) : undefined);
   };
 
@@ -133,10 +143,7 @@ function compressResponse(request: IncomingMessage, response: ServerResponse): v
     const callback = typeof encodingOrCallback === 'function' ? encodingOrCallback : maybeCallback;
     const buffer = toBuffer(chunk, encoding);
     if (!decide(null)) return write(buffer, callback);
-    pending.push(buffer);
-    pendingBytes += buffer.length;
-    crc = zlib.crc32(buffer, crc);
-    length += buffer.length;
+    take(buffer);
     if (callback) waiting.push(callback);
     if (pendingBytes >= SEGMENT_BYTES) return send();
     if (!scheduled) {
@@ -150,15 +157,10 @@ function compressResponse(request: IncomingMessage, response: ServerResponse): v
     const callback = typeof chunk === 'function' ? (chunk as () => void) : typeof encodingOrCallback === 'function' ? encodingOrCallback : maybeCallback;
     const encoding = typeof encodingOrCallback === 'string' ? encodingOrCallback : undefined;
     const buffer = chunk === undefined || chunk === null || typeof chunk === 'function' ? null : toBuffer(chunk, encoding);
-    if (!decide(started || pendingBytes > 0 ? null : (buffer?.length ?? 0))) return buffer ? end(buffer, callback) : end(undefined, callback);
-    if (buffer) {
-      pending.push(buffer);
-      pendingBytes += buffer.length;
-      crc = zlib.crc32(buffer, crc);
-      length += buffer.length;
-    }
-    const callbacks = waiting;
-    waiting = [];
+    // Decided already once anything was written; otherwise this body is the whole body.
+    if (!decide(buffer?.length ?? 0)) return buffer ? end(buffer, callback) : end(undefined, callback);
+    if (buffer) take(buffer);
+    const callbacks = takeWaiting();
     return end(segment(true), () => {
       callbacks.forEach((waiter) => waiter(null));
       callback?.();
