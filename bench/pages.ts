@@ -7,9 +7,11 @@
 //     [--only /overview] [--profile DIR]   (a CPU profile of the server for the chosen URLs)
 //     [--server compiled|tsx]              (the compiled server `npm start` runs, or the TypeScript sources through tsx)
 //     [--node-options '--max-semi-space-size=…']   (the server's node flags instead of npm start's; ' ' for none)
+//     [--node /path/to/node]               (another Node.js for the server only, e.g. 24 LTS beside the system's 20)
 // RSS is read right after start, after one request to each URL, every 5 s under load (reported per
 // minute, so growth between minute 5 and 10 of a long run shows) and 10 s after the last URL.
 // /api/health runs in the same run as the floor (the cost of the HTTP stack and the session-less path).
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,10 +28,13 @@ const ONLY = option('only', '');
 const BASE = `http://127.0.0.1:${PORT}`;
 const SERVER = option('server', 'compiled');
 if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is compiled or tsx');
-// As `npm start` runs the server (package.json): the heap grows by half its live size between collections.
-const START_FLAGS = ['--heap-growing-percent=50'];
+// As `npm start` runs the server (package.json): the heap grows by half its live size between collections,
+// and the young generation stays at Node 20's 2 × 16 MiB (Node 24 would size it from the machine's memory).
+const START_FLAGS = ['--heap-growing-percent=50', '--max-semi-space-size=16'];
 /** --node-options '…' replaces START_FLAGS (' ' measures V8's default heap growth). */
 const NODE_OPTIONS = option('node-options', START_FLAGS.join(' ')).split(' ').filter(Boolean);
+/** --node: the server's runtime (the emulator and the load stay on the Node.js running this script). */
+const SERVER_NODE = option('node', process.execPath);
 const SERVER_ENTRY = SERVER === 'compiled' ? ['.next/strongroom/main.mjs'] : ['--import', 'tsx', 'lib/server/main.ts'];
 
 interface Result {
@@ -90,7 +95,7 @@ async function main() {
   const ports = { production: PORT + 1, sandbox: PORT + 2, admin: PORT + 3 };
   const emulator = start(process.execPath, ['--import', 'tsx', 'emulator/tinvest/cli.ts', '--port', String(ports.production), '--sandbox-port', String(ports.sandbox), '--admin-port', String(ports.admin)], {}, path.join(work, 'emulator.log'));
   const server = start(
-    process.execPath,
+    SERVER_NODE,
     [...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(PROFILE_DIR)] : []), ...NODE_OPTIONS, ...SERVER_ENTRY],
     {
       PORT: String(PORT),
@@ -147,6 +152,7 @@ async function main() {
       machine: `${os.cpus()[0]?.model} ×${os.cpus().length}, node ${process.version}, load average ${os.loadavg().map((n) => n.toFixed(1)).join(' ')}`,
       database: DATABASE_URL ? 'postgresql' : 'pglite',
       server: [SERVER, ...NODE_OPTIONS].join(' '),
+      serverNode: execFileSync(SERVER_NODE, ['--version'], { encoding: 'utf8' }).trim(),
       seconds: SECONDS,
       idleRssMiB: idleRss,
       afterFirstRequestsRssMiB: afterFirstRequestsRss,
