@@ -11,6 +11,7 @@ const OWNED_IMPORTS = [
   { name: 'next-auth/react', owners: ['app/_components/auth/session-actions.ts'], message: 'Sign in and out through app/_components/auth/session-actions.ts.' },
   { name: 'pg', owners: ['lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Database connections are opened in lib/db/connect.ts.' },
   { name: 'ioredis', owners: ['lib/cluster/redis.ts'], message: 'Only lib/cluster/redis.ts talks to Redis; use lib/cluster.' },
+  { name: 'next/link', owners: ['app/_components/ui/link.tsx'], message: 'Use @/app/_components/ui/link: it prefetches a route when its link is reached for, not when it scrolls into view.' },
   { name: '@electric-sql/pglite', owners: ['lib/db/**', 'lib/migrations/**', 'lib/testing/**'], message: 'Database connections are opened in lib/db/connect.ts.' },
 ];
 const OWNED_PATTERNS = [

@@ -1,6 +1,6 @@
 // Any unknown address.
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { buttonClasses } from '@/app/_components/ui/button';
 
 export default async function NotFound() {

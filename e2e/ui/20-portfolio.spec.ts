@@ -45,6 +45,30 @@ test('an account page lists positions with live prices and cash', async ({ page 
   await expect(page.getByRole('region', { name: 'Cash' })).toContainText('USD');
 });
 
+test('links prefetch a page when reached for, not when they scroll into view, and still navigate client-side', async ({ page }) => {
+  await signIn(page, OWNER.email, OWNER.password);
+  const tokenId = await ensureToken(page, DEMO_TOKENS.readonly, 'Portfolio read-only');
+  const prefetches: string[] = [];
+  page.on('request', (request) => {
+    if (request.headers()['next-router-prefetch']) prefetches.push(request.url());
+  });
+  await page.goto(`/accounts/${tokenId}/${DEMO_ACCOUNTS.broker}`);
+  const sber = page.getByRole('region', { name: 'Positions' }).locator('tr[data-ticker="SBER"]').getByRole('link');
+  await expect(sber).toBeVisible();
+  // Next's own links would have asked for every position's page and every navigation item by now.
+  await page.waitForTimeout(1_500);
+  expect(prefetches).toEqual([]);
+  await page.evaluate(() => ((window as unknown as { stillThisDocument: boolean }).stillThisDocument = true));
+  const prefetched = page.waitForRequest((request) => Boolean(request.headers()['next-router-prefetch']) && request.url().includes(`/instruments/${SBER}`));
+  await sber.hover();
+  await prefetched;
+  expect(prefetches.every((url) => url.includes(`/instruments/${SBER}`))).toBe(true);
+  await sber.click();
+  await expect(page).toHaveURL(new RegExp(`/instruments/${SBER}\\?token=${tokenId}`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Сбер');
+  expect(await page.evaluate(() => (window as unknown as { stillThisDocument?: boolean }).stillThisDocument)).toBe(true);
+});
+
 test('operations page by cursor and filter by type', async ({ page }) => {
   await signIn(page, OWNER.email, OWNER.password);
   const tokenId = await ensureToken(page, DEMO_TOKENS.readonly, 'Portfolio read-only');

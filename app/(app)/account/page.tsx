@@ -1,6 +1,6 @@
 // /account – your profile, password, language, second factors and sessions
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { ChangePasswordForm } from '@/app/_components/account/change-password-form';
 import { LanguageForm } from '@/app/_components/account/language-form';
 import { SignOutEverywhereButton } from '@/app/_components/account/sign-out-everywhere-button';

@@ -1,6 +1,6 @@
 // /audit – who did what, and when (owners and admins)
 import { getFormatter, getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { AuditFilters, auditQueryString, type AuditFilterValues } from '@/app/_components/audit/audit-filters';
 import { VerifyChainClient } from '@/app/_components/audit/verify-chain-client';
 import { buttonClasses } from '@/app/_components/ui/button';

@@ -1,6 +1,6 @@
 // /overview – what the accounts the viewer may see add up to, and the team at a glance
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { Suspense } from 'react';
 import { AnalyticsCard, AnalyticsCardSkeleton } from '@/app/_components/analytics/analytics-card';
 import { Overview, OverviewEmpty } from '@/app/_components/portfolio/overview';

@@ -1,6 +1,6 @@
 // /shares – share the overview, an account or a watchlist, and manage (rotate, revoke) what is shared
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { ShareForm } from '@/app/_components/sharing/share-form';
 import { ShareList } from '@/app/_components/sharing/share-list';
 import { Card } from '@/app/_components/ui/card';

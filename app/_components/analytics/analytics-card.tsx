@@ -2,7 +2,7 @@
 // from the recorded days only, a range switcher that stays on the page, and the way to the full view. It
 // awaits its own load, so inside a <Suspense> the rest of the page streams without waiting for it.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { Money, Percent } from '@/app/_components/portfolio/format';
 import { FailureAlert } from '@/app/_components/portfolio/failure-alert';
 import { buttonClasses } from '@/app/_components/ui/button';

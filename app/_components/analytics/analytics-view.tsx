@@ -1,6 +1,6 @@
 // The Analytics page body: range, accounts and benchmark, figures, the value chart, P&L per position, income and costs.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { Money, Percent, Quantity } from '@/app/_components/portfolio/format';
 import { FailureAlert } from '@/app/_components/portfolio/failure-alert';
 import { Alert } from '@/app/_components/ui/alert';

@@ -1,7 +1,7 @@
 // The viewer's position in one instrument, per account, on the instrument page: FIFO lots (fees in cost),
 // P&L at the last price, and the latest operations with a link to all of them.
 import { useFormatter, useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { Money, Quantity } from '@/app/_components/portfolio/format';
 import { useOperationTypeName } from '@/app/_components/portfolio/operation-type-name';
 import { focusRing } from '@/app/_components/ui/button';

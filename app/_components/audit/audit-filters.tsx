@@ -1,6 +1,6 @@
 // The audit log's filters as a GET form (URL state, server-side), plus the CSV export of the same filters.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { AUDIT_ACTIONS } from '@/lib/audit/actions';
 import { buttonClasses } from '../ui/button';
 

@@ -1,7 +1,7 @@
 'use client';
 // First run: the setup code from the server log and the owner account, then sign straight in.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { NewPasswordFields } from '../forms/new-password-fields';

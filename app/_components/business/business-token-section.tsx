@@ -1,7 +1,7 @@
 // One H2H token on the Business page: its company (or why T-API would not say), then its accounts with
 // exact balances in their currency, each linking to its statement. Cards, so nothing overflows at 375 px.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import type { BusinessTokenViewDto } from '@/lib/business/dto';
 import { buttonClasses } from '../ui/button';
 import { Card } from '../ui/card';

@@ -1,7 +1,7 @@
 // The statement page body: a GET filter form, the operations of one T-API page, paging by T-API's
 // cursor (the cursors so far ride in the link, so "previous" needs no server state) and the CSV link.
 import { useFormatter, useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import type { StatementViewDto } from '@/lib/business/dto';
 import { MAX_CURSOR_STACK, STATEMENT_DIRECTIONS, STATEMENT_STATUSES } from '@/lib/business/schema';
 import { buttonClasses } from '../ui/button';

@@ -1,6 +1,6 @@
 // A GET search form and its results, linking to each instrument's page.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import type { InstrumentSearchResultDto } from '@/lib/portfolio/dto';
 import { buttonClasses, focusRing } from '../ui/button';
 import { Card } from '../ui/card';

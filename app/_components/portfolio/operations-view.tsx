@@ -1,6 +1,6 @@
 // The operations page body: a GET filter form, the table, cursor paging and the CSV link.
 import { useFormatter, useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import type { FailureDto, OperationsPageDto } from '@/lib/portfolio/dto';
 import { OPERATION_TYPE_FILTERS } from '@/lib/portfolio/schema';
 import { buttonClasses, focusRing } from '../ui/button';

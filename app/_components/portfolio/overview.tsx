@@ -3,7 +3,7 @@
 // snapshot), so every section adds up to the total. Live changes refresh the whole snapshot, never one cell.
 // A client component: the page sends the snapshot once, as data, rather than as a rendered tree of every cell.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { formatTopic } from '@/lib/hub/topics';
 import { UNATTRIBUTED } from '@/lib/portfolio/aggregate';
 import type { AllocationSliceDto, OverviewDto } from '@/lib/portfolio/dto';

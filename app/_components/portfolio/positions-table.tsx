@@ -4,7 +4,7 @@
 // A client component, though it has no state of its own: the page sends its rows once, as data, instead of
 // as a rendered tree (HTML plus a React payload of every cell, twice the bytes and most of a page's render).
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { formatTopic } from '@/lib/hub/topics';
 import type { AccountPortfolioDto } from '@/lib/portfolio/dto';
 import { Card } from '../ui/card';

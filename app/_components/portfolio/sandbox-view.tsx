@@ -1,6 +1,6 @@
 // The sandbox page body: token choice, accounts with their portfolios, and the action forms.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import type { SandboxDto } from '@/lib/portfolio/dto';
 import { cn } from '@/lib/cn';
 import { Alert } from '../ui/alert';

@@ -2,7 +2,7 @@
 // The viewer's shares: who sees each, until when, when it was last viewed and by whom, its view log;
 // rotate a link (the new one is shown once) or revoke.
 import { useFormatter, useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { ShareCreatedDto, ShareDto } from '@/lib/sharing/dto';

@@ -1,6 +1,6 @@
 // The signed-in frame: skip link, header with navigation, language and user menu, then the page.
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { can, type Permission } from '@/lib/auth/permissions';
 import type { Viewer } from '@/lib/auth/session';
 import type { TokenDto } from '@/lib/custody/dto';

@@ -1,7 +1,7 @@
 'use client';
 // The section links, marked with aria-current; on narrow screens they fold behind a Menu button.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { usePathname } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import { cn } from '@/lib/cn';

@@ -1,7 +1,7 @@
 'use client';
 // The signed-in person's menu: who they are, their account page, sign-out.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { useEffect, useId, useRef, useState } from 'react';
 import type { RoleName } from '@/lib/auth/permissions';
 import { focusRing } from '../ui/button';

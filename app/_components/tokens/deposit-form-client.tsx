@@ -3,7 +3,7 @@
 // verification result (kind, accounts, limits, masked form) or a clear refusal is shown back.
 import { fetchWithStepUp } from '../second-factor/step-up-fetch';
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
 import type { DepositResultDto, EndpointKind, TokenProviderName, VaultInfoDto } from '@/lib/custody/dto';

@@ -1,6 +1,6 @@
 // The app shell's early warning: visible tokens that die within 14 days, have died, or were rejected.
 import { useFormatter, useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import type { TokenDto } from '@/lib/custody/dto';
 
 const SHOWN = 3;

@@ -4,7 +4,7 @@
 // their fields once, sent, and cleared; only the verification result or a refusal comes back.
 import { fetchWithStepUp } from '../second-factor/step-up-fetch';
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { useRouter } from 'next/navigation';
 import { useRef, useState } from 'react';
 import type { DepositResultDto, EndpointKind } from '@/lib/custody/dto';

@@ -2,7 +2,7 @@
 // A token's actions, each shown only when the DTO's `can` flags allow it: verify, rename, pause or
 // resume, replace the value, retire (crypto-shred, after a confirmation) and keep-alive.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { TokenDto } from '@/lib/custody/dto';

@@ -2,7 +2,7 @@
 // Filters and sorting as a plain GET form: the URL holds the state, the server does the work. A client
 // component only so its markup is not sent twice (as HTML and as a React payload); it works without script.
 import { useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { TOKEN_SORT_FIELDS } from '@/lib/custody/dto';
 import { buttonClasses } from '../ui/button';
 

@@ -2,7 +2,7 @@
 // The inventory: cards on small screens, a table from md up. Each entry links to its detail page.
 // A client component given the entries as data (see TokenListEntry), not a rendered tree sent twice.
 import { useFormatter, useTranslations } from 'next-intl';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import type { TokenListEntry } from '@/lib/custody/dto';
 import { focusRing } from '../ui/button';
 import { TapiSummary } from './tapi-facts';

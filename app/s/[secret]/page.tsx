@@ -1,7 +1,7 @@
 // /s/[secret] – a shared link: a team link for any signed-in member, a public link for anyone
 // (percentages only, no market data). Outside the app shell: it shows the share and nothing else.
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { notFound } from 'next/navigation';
 import { SharedView } from '@/app/_components/sharing/shared-view';
 import { LanguageSwitcher } from '@/app/_components/shell/language-switcher';

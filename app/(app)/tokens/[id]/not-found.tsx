@@ -1,6 +1,6 @@
 // /tokens/:id for a token that does not exist or is not shared with the viewer (the same answer for both).
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { buttonClasses } from '@/app/_components/ui/button';
 import { EmptyState } from '@/app/_components/ui/empty-state';
 

@@ -1,6 +1,6 @@
 // /tokens/:id – one token: everything known about it, its use, who may use it, and its actions
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { notFound } from 'next/navigation';
 import { GrantsEditorClient } from '@/app/_components/tokens/grants-editor-client';
 import { PolicyEditorClient } from '@/app/_components/tokens/policy-editor-client';

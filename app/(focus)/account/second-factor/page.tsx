@@ -1,6 +1,6 @@
 // /account/second-factor – your authenticator apps, passkeys and recovery codes; where the team policy sends you to enrol
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { SecondFactorManager } from '@/app/_components/second-factor/second-factor-manager';
 import { SignOutButton } from '@/app/_components/shell/sign-out-button';
 import { FocusCard } from '@/app/_components/ui/focus-card';

@@ -1,6 +1,6 @@
 // /invite/:token – accept an invite: set your name and password (or sign in through a provider), then you are signed in
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { AcceptInviteForm } from '@/app/_components/auth/accept-invite-form';
 import { SsoButtons } from '@/app/_components/auth/sso-buttons';
 import { buttonClasses } from '@/app/_components/ui/button';

@@ -1,6 +1,6 @@
 // /accounts/[tokenId]/[accountId] – one account's positions, prices and cash
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { AnalyticsCard, AnalyticsCardSkeleton } from '@/app/_components/analytics/analytics-card';

@@ -1,6 +1,6 @@
 // /business/[tokenId]/[accountNumber] – one business account's statement, filtered and paged by T-API's cursor, with a CSV export
 import { getTranslations } from 'next-intl/server';
-import Link from 'next/link';
+import Link from '@/app/_components/ui/link';
 import { StatementView } from '@/app/_components/business/statement-view';
 import { FailureAlert } from '@/app/_components/portfolio/failure-alert';
 import { focusRing } from '@/app/_components/ui/button';
