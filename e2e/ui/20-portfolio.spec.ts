@@ -98,6 +98,14 @@ test('operations page by cursor and filter by type', async ({ page }) => {
   expect(csv.status()).toBe(200);
   expect(csv.headers()['content-type']).toContain('text/csv');
   expect((await csv.text()).split('\r\n').slice(1, -1).every((line) => line.split(',')[1] === 'buy')).toBe(true);
+  // An operation's instrument is a plain anchor in a server-rendered list; following it stays a client-side navigation.
+  await page.evaluate(() => ((window as unknown as { stillThisDocument: boolean }).stillThisDocument = true));
+  const instrument = cards.first().locator('a[href^="/instruments/"]');
+  const href = (await instrument.getAttribute('href'))!;
+  await instrument.click();
+  await page.waitForURL((url) => `${url.pathname}${url.search}` === href);
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { stillThisDocument?: boolean }).stillThisDocument)).toBe(true);
 });
 
 test('an instrument page shows the chart, last price and order book', async ({ page }) => {

@@ -1,6 +1,6 @@
 // The Analytics page body: range, accounts and benchmark, figures, the value chart, P&L per position, income and costs.
 import { useTranslations } from 'next-intl';
-import Link from '@/app/_components/ui/link';
+import Link, { LinksWithin } from '@/app/_components/ui/link';
 import { Money, Percent, Quantity } from '@/app/_components/portfolio/format';
 import { FailureAlert } from '@/app/_components/portfolio/failure-alert';
 import { Alert } from '@/app/_components/ui/alert';
@@ -259,13 +259,13 @@ function PositionsPnl({ data }: { data: AnalyticsDto }) {
                 <th scope="col" className={cn(th, 'text-right')}>{t('realised')}</th>
               </tr>
             </thead>
-            <tbody>
+            <LinksWithin as="tbody">
               {data.positions.map((row) => (
                 <tr key={`${row.instrumentUid}:${row.currency}`} className="border-b border-slate-100" data-pnl-row={row.instrumentUid}>
                   <th scope="row" className="py-2 pr-3 font-normal">
-                    <Link href={`/instruments/${row.instrumentUid}`} className="text-slate-900 underline-offset-2 hover:underline">
+                    <a href={`/instruments/${row.instrumentUid}`} className="text-slate-900 underline-offset-2 hover:underline">
                       {row.name}
-                    </Link>
+                    </a>
                     {row.ticker && <span className="ml-2 text-xs text-slate-600">{row.ticker}</span>}
                   </th>
                   <td className={num}><Quantity value={row.quantity} /></td>
@@ -275,7 +275,7 @@ function PositionsPnl({ data }: { data: AnalyticsDto }) {
                   <td className={num}><Money amount={row.realisedInRange} currency={row.currency || null} signed /></td>
                 </tr>
               ))}
-            </tbody>
+            </LinksWithin>
           </table>
         </ScrollRegion>
       )}

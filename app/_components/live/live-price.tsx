@@ -46,8 +46,6 @@ export function LivePrice({ topic, initial = null, initialMoney = null, unit, po
   const locale = useLocale() as AmountLocale;
   const { value } = useLiveTopic(topic);
   const { stale, asOf } = useStaleness(topic);
-  const t = useTranslations('live.freshness');
-  const clockTime = useClockTime();
   const tick = priceOf(value);
   // One scale for the first render and every tick: a bond's 91.08 (%) and its 910.80 (roubles) are the same price.
   const quoted = unit ? quotedPrice(tick !== null ? { quote: tick } : { quote: initial, money: initialMoney }, unit) : null;
@@ -89,11 +87,22 @@ export function LivePrice({ topic, initial = null, initialMoney = null, unit, po
             : formatAmount(price, { locale, currency, minimumFractionDigits, maximumFractionDigits })}
       </span>
       {/* Beside the price, not in it: the price's text stays the price. */}
-      {stale && (
-        <span data-stale-as-of={asOf ?? ''} className="ml-1 text-xs whitespace-nowrap text-amber-700">
-          {asOf === null ? t('notLive') : t('asOf', { date: clockTime(asOf) })}
-        </span>
-      )}
+      {stale && <StaleMark asOf={asOf} />}
     </>
+  );
+}
+
+/**
+ * "as of hh:mm:ss" (or "not live") after a stale price. A component of its own so that a current price, which
+ * is most of them (every row of a positions table, and every row the server renders), reads no catalogue and
+ * builds no date formatter.
+ */
+function StaleMark({ asOf }: { asOf: number | null }) {
+  const t = useTranslations('live.freshness');
+  const clockTime = useClockTime();
+  return (
+    <span data-stale-as-of={asOf ?? ''} className="ml-1 text-xs whitespace-nowrap text-amber-700">
+      {asOf === null ? t('notLive') : t('asOf', { date: clockTime(asOf) })}
+    </span>
   );
 }

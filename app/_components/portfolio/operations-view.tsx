@@ -1,6 +1,6 @@
 // The operations page body: a GET filter form, the table, cursor paging and the CSV link.
 import { useFormatter, useTranslations } from 'next-intl';
-import Link from '@/app/_components/ui/link';
+import Link, { LinksWithin } from '@/app/_components/ui/link';
 import type { FailureDto, OperationsPageDto } from '@/lib/portfolio/dto';
 import { OPERATION_TYPE_FILTERS } from '@/lib/portfolio/schema';
 import { buttonClasses, focusRing } from '../ui/button';
@@ -104,7 +104,7 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
           <>
             <p className="mt-1 text-xs text-slate-500">{t('pageNote', { count: page.items.length })}</p>
             {/* Narrow screens get one card per operation, so no column is cut off; wider ones the table. */}
-            <ul className="mt-3 divide-y divide-slate-100 sm:hidden" data-testid="operations-cards">
+            <LinksWithin as="ul" className="mt-3 divide-y divide-slate-100 sm:hidden" data-testid="operations-cards">
               {page.items.map((operation) => (
                 <li key={operation.id} className="space-y-1 py-3 text-sm" data-operation-type={operation.type}>
                   <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -114,9 +114,9 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
                   <p className="text-slate-700">
                     {operation.description}
                     {operation.ticker && operation.instrumentUid && (
-                      <Link href={`/instruments/${operation.instrumentUid}?token=${filter.tokenId}`} className={`ml-1 text-xs text-sky-800 underline ${focusRing}`}>
+                      <a href={`/instruments/${operation.instrumentUid}?token=${filter.tokenId}`} className={`ml-1 text-xs text-sky-800 underline ${focusRing}`}>
                         {operation.ticker}
-                      </Link>
+                      </a>
                     )}
                   </p>
                   <dl className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600">
@@ -155,7 +155,7 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
                   </dl>
                 </li>
               ))}
-            </ul>
+            </LinksWithin>
             <ScrollRegion label={t('title')} className="mt-3 hidden sm:block">
               <table className="data-table min-w-[48rem]" data-testid="operations-table">
                 <thead>
@@ -170,7 +170,7 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
                     <th scope="col">{t('state')}</th>
                   </tr>
                 </thead>
-                <tbody>
+                <LinksWithin as="tbody">
                   {page.items.map((operation) => (
                     <tr key={operation.id} data-operation-type={operation.type}>
                       <td className="whitespace-nowrap text-slate-700">{operation.at ? format.dateTime(new Date(operation.at), { dateStyle: 'medium', timeStyle: 'short' }) : '—'}</td>
@@ -178,9 +178,9 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
                       <td>
                         {operation.description}
                         {operation.ticker && operation.instrumentUid && (
-                          <Link href={`/instruments/${operation.instrumentUid}?token=${filter.tokenId}`} className={`ml-1 text-xs text-sky-800 underline ${focusRing}`}>
+                          <a href={`/instruments/${operation.instrumentUid}?token=${filter.tokenId}`} className={`ml-1 text-xs text-sky-800 underline ${focusRing}`}>
                             {operation.ticker}
-                          </Link>
+                          </a>
                         )}
                       </td>
                       <td className="num">{operation.quantity === '0' ? '' : <Quantity value={operation.quantity} />}</td>
@@ -190,7 +190,7 @@ export function OperationsView({ page, failure = null }: { page: OperationsPageD
                       <td className="text-slate-700">{stateName(operation.state)}</td>
                     </tr>
                   ))}
-                </tbody>
+                </LinksWithin>
               </table>
             </ScrollRegion>
           </>

@@ -4,7 +4,7 @@
 // A client component, though it has no state of its own: the page sends its rows once, as data, instead of
 // as a rendered tree (HTML plus a React payload of every cell, twice the bytes and most of a page's render).
 import { useTranslations } from 'next-intl';
-import Link from '@/app/_components/ui/link';
+import { useLinksWithin } from '@/app/_components/ui/link';
 import { formatTopic } from '@/lib/hub/topics';
 import type { AccountPortfolioDto } from '@/lib/portfolio/dto';
 import { Card } from '../ui/card';
@@ -17,6 +17,7 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
   const t = useTranslations('accountPage');
   const instrument = useTranslations('instrument');
   const typeName = useTypeName();
+  const links = useLinksWithin();
   return (
     <Card aria-labelledby="positions-title">
       <h2 id="positions-title" className="text-base font-semibold text-slate-900">
@@ -41,13 +42,13 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
                 <th scope="col">{t('currency')}</th>
               </tr>
             </thead>
-            <tbody>
+            <tbody {...links}>
               {positions.map((position) => (
                 <tr key={position.instrumentUid} data-ticker={position.ticker} data-instrument-type={position.instrumentType} data-cash-like={position.cashLike || undefined}>
                   <td>
-                    <Link href={`/instruments/${position.instrumentUid}?token=${tokenId}`} className="row-link">
+                    <a href={`/instruments/${position.instrumentUid}?token=${tokenId}`} className="row-link">
                       {position.name}
-                    </Link>
+                    </a>
                     <div className="note">{position.ticker}</div>
                   </td>
                   <td className="text-slate-700">{typeName(position.instrumentType)}</td>
