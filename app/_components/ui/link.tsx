@@ -1,8 +1,8 @@
 'use client';
 // Every in-app link. Next's own <Link> prefetches a route as soon as its link scrolls into view, and each
 // prefetch is a render of the signed-in shell on the server: one account page in a browser (25 positions and
-// the navigation) made 45 prefetch requests, some 30 times the page's own CPU (docs/PERFORMANCE.md, "Links
-// prefetch on intent"). Here a route is prefetched when the viewer reaches for its link (pointer over it,
+// the navigation) made 45 prefetch requests, together about 20 times the page's own CPU (docs/PERFORMANCE.md,
+// "Links prefetch on intent"). Here a route is prefetched when the viewer reaches for its link (pointer over it,
 // focus, touch), so navigation stays client-side and about as quick, for one request per link actually used.
 import NextLink from 'next/link';
 import { useRouter } from 'next/navigation';
