@@ -8,6 +8,10 @@ import { expect, inviteWithTemporaryPassword, MEMBER, OWNER, recordApiResponse, 
 const SBER = 'e6123145-9665-43e0-8413-cd61b8aa9b13';
 const masked = (value: string) => `${value.slice(0, 4)}…${value.slice(-4)}`;
 
+/** Marks the current document; `stillSameDocument` is true until a full load replaces it (client-side navigations and refreshes keep it). */
+const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
+const stillSameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage === true);
+
 type TokenRow = { id: string; kind: string; masked: string; status: string; accounts: { id: string }[] };
 
 /** The id of a token with this value, deposited now if the earlier specs did not. */
@@ -58,7 +62,7 @@ test('links prefetch a page when reached for, not when they scroll into view, an
   // Next's own links would have asked for every position's page and every navigation item by now.
   await page.waitForTimeout(1_500);
   expect(prefetches).toEqual([]);
-  await page.evaluate(() => ((window as unknown as { stillThisDocument: boolean }).stillThisDocument = true));
+  await markDocument(page);
   const prefetched = page.waitForRequest((request) => Boolean(request.headers()['next-router-prefetch']) && request.url().includes(`/instruments/${SBER}`));
   await sber.hover();
   await prefetched;
@@ -66,7 +70,7 @@ test('links prefetch a page when reached for, not when they scroll into view, an
   await sber.click();
   await expect(page).toHaveURL(new RegExp(`/instruments/${SBER}\\?token=${tokenId}`));
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Сбер');
-  expect(await page.evaluate(() => (window as unknown as { stillThisDocument?: boolean }).stillThisDocument)).toBe(true);
+  expect(await stillSameDocument(page)).toBe(true);
 });
 
 test('operations page by cursor and filter by type', async ({ page }) => {
@@ -99,13 +103,13 @@ test('operations page by cursor and filter by type', async ({ page }) => {
   expect(csv.headers()['content-type']).toContain('text/csv');
   expect((await csv.text()).split('\r\n').slice(1, -1).every((line) => line.split(',')[1] === 'buy')).toBe(true);
   // An operation's instrument is a plain anchor in a server-rendered list; following it stays a client-side navigation.
-  await page.evaluate(() => ((window as unknown as { stillThisDocument: boolean }).stillThisDocument = true));
+  await markDocument(page);
   const instrument = cards.first().locator('a[href^="/instruments/"]');
   const href = (await instrument.getAttribute('href'))!;
   await instrument.click();
   await page.waitForURL((url) => `${url.pathname}${url.search}` === href);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  expect(await page.evaluate(() => (window as unknown as { stillThisDocument?: boolean }).stillThisDocument)).toBe(true);
+  expect(await stillSameDocument(page)).toBe(true);
 });
 
 test('an instrument page shows the chart, last price and order book', async ({ page }) => {
@@ -164,10 +168,10 @@ test('a trade reaches an open account page through PositionsStream, without a re
   await expect(quantity).toHaveText('10');
   await expect(page.locator('[data-connection="live"]')).toBeVisible({ timeout: 15_000 });
   // A soft refresh keeps this; a reload would lose it.
-  await page.evaluate(() => ((window as unknown as { __samePage: boolean }).__samePage = true));
+  await markDocument(page);
   expect((await buy(2)).ok()).toBe(true);
   await expect(quantity).toHaveText('30', { timeout: 15_000 });
-  expect(await page.evaluate(() => (window as unknown as { __samePage?: boolean }).__samePage)).toBe(true);
+  expect(await stillSameDocument(page)).toBe(true);
 });
 
 test('a member sees only the accounts granted to them', async ({ page, browser }) => {
