@@ -6,14 +6,16 @@ import { useEffect, useState } from 'react';
 import { cn } from '@/lib/cn';
 import { staleness, STALE_AFTER_MS, type Staleness } from '@/lib/hub/staleness';
 import { parseTopic } from '@/lib/hub/topics';
-import { useLiveHealth, useLiveTopic } from './live-provider';
+import { useLiveHealth, useLiveTopic, type LiveTopicState } from './live-provider';
 
 /** Trading statuses in which no new prices are expected. */
 const CLOSED = new Set(['not_available_for_trading', 'break_in_trading', 'session_close', 'session_assigned', 'dealer_not_available_for_trading', 'dealer_break_in_trading']);
 
-/** Whether a topic's value (or the server-rendered one from `initialAt`) is stale, re-rendering when that changes. */
-export function useStaleness(topic: string | null, initialAt: number | null = null, staleAfterMs = STALE_AFTER_MS): Staleness {
-  const { receivedAt, health } = useLiveTopic(topic);
+/**
+ * Whether a topic's value (or the server-rendered one from `initialAt`) is stale, re-rendering when that changes.
+ * Takes the topic's state its caller already reads, so a live cell subscribes to its topic once.
+ */
+export function useStaleness({ receivedAt, health }: Pick<LiveTopicState, 'receivedAt' | 'health'>, initialAt: number | null = null, staleAfterMs = STALE_AFTER_MS): Staleness {
   const { disconnectedAt } = useLiveHealth();
   const [now, setNow] = useState(() => Date.now());
   const result = staleness({ at: receivedAt ?? initialAt, health, disconnectedAt }, now, staleAfterMs);
@@ -46,9 +48,10 @@ export function Freshness({ topic, initialAt = null, staleAfterMs = STALE_AFTER_
   const clockTime = useClockTime();
   const parsed = parseTopic(topic);
   const statusTopic = parsed && 'instrumentUid' in parsed && parsed.kind !== 'status' ? `status:${parsed.instrumentUid}` : null;
-  const { receivedAt, health } = useLiveTopic(topic);
+  const live = useLiveTopic(topic);
+  const { receivedAt, health } = live;
   const status = useLiveTopic(statusTopic);
-  const { stale, asOf } = useStaleness(topic, initialAt, staleAfterMs);
+  const { stale, asOf } = useStaleness(live, initialAt, staleAfterMs);
   const closed = status.value?.type === 'trading_status' && CLOSED.has(status.value.status);
   const at = receivedAt ?? initialAt;
 

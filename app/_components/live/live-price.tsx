@@ -44,8 +44,9 @@ export interface LivePriceProps {
 
 export function LivePrice({ topic, initial = null, initialMoney = null, unit, pointsLabel = '', currency, minimumFractionDigits, maximumFractionDigits, className }: LivePriceProps) {
   const locale = useLocale() as AmountLocale;
-  const { value } = useLiveTopic(topic);
-  const { stale, asOf } = useStaleness(topic);
+  const live = useLiveTopic(topic);
+  const { value } = live;
+  const { stale, asOf } = useStaleness(live);
   const tick = priceOf(value);
   // One scale for the first render and every tick: a bond's 91.08 (%) and its 910.80 (roubles) are the same price.
   const quoted = unit ? quotedPrice(tick !== null ? { quote: tick } : { quote: initial, money: initialMoney }, unit) : null;
