@@ -29,8 +29,9 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const SERVER = option('server', 'compiled');
 if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is compiled or tsx');
 // As `npm start` runs the server (package.json): the heap grows by half its live size between collections,
-// and the young generation stays at Node 20's 2 × 16 MiB (Node 24 would size it from the machine's memory).
-const START_FLAGS = ['--heap-growing-percent=50', '--max-semi-space-size=16'];
+// the young generation stays at Node 20's 2 × 16 MiB (Node 24 would size it from the machine's memory), and on
+// PGlite WebAssembly stays on V8's baseline compiler (docs/deploy.md, "Node.js").
+const START_FLAGS = ['--heap-growing-percent=50', '--max-semi-space-size=16', ...(DATABASE_URL ? [] : ['--liftoff-only'])];
 /** --node-options '…' replaces START_FLAGS (' ' measures V8's default heap growth). */
 const NODE_OPTIONS = option('node-options', START_FLAGS.join(' ')).split(' ').filter(Boolean);
 /** --node: the server's runtime (the emulator and the load stay on the Node.js running this script). */
