@@ -12,29 +12,14 @@ export type LinkProps = Omit<ComponentProps<typeof NextLink>, 'href'> & { href: 
 
 export default function Link({ href, prefetch, onMouseEnter, onFocus, onTouchStart, ...props }: LinkProps) {
   const router = useRouter();
-  // Only this app's own pages; `prefetch={false}` still means never.
-  const prefetchOnIntent = () => {
-    if (prefetch !== false && isAppPath(href)) router.prefetch(href);
-  };
-  return (
-    <NextLink
-      {...props}
-      href={href}
-      prefetch={false}
-      onMouseEnter={(event) => {
-        prefetchOnIntent();
-        onMouseEnter?.(event);
-      }}
-      onFocus={(event) => {
-        prefetchOnIntent();
-        onFocus?.(event);
-      }}
-      onTouchStart={(event) => {
-        prefetchOnIntent();
-        onTouchStart?.(event);
-      }}
-    />
-  );
+  // Only this app's own pages; `prefetch={false}` still means never. The caller's own handler runs after.
+  const prefetchingFirst =
+    <E,>(own?: (event: E) => void) =>
+    (event: E) => {
+      if (prefetch !== false && isAppPath(href)) router.prefetch(href);
+      own?.(event);
+    };
+  return <NextLink {...props} href={href} prefetch={false} onMouseEnter={prefetchingFirst(onMouseEnter)} onFocus={prefetchingFirst(onFocus)} onTouchStart={prefetchingFirst(onTouchStart)} />;
 }
 
 const isAppPath = (href: string) => href.startsWith('/') && !href.startsWith('//');
