@@ -54,4 +54,11 @@ describe('positionsSignature', () => {
     expect(positionsSignature(mergePositions(base, change({ securities: [balance('s2', '3', '1')] })))).not.toBe(positionsSignature(base));
     expect(positionsSignature(mergePositions(base, change({ money: [{ available: money('99'), blocked: money('5') }] })))).not.toBe(positionsSignature(base));
   });
+
+  it('stays 16 hex digits however many positions, and tells a thousand one-lot steps apart', () => {
+    const many = (lots: number) => ({ ...base, securities: Array.from({ length: 200 }, (_, i) => balance(`uid-${i}`, String(i === 7 ? lots : 1))) });
+    expect(positionsSignature(many(1))).toMatch(/^[0-9a-f]{16}$/);
+    const seen = new Set(Array.from({ length: 1000 }, (_, lots) => positionsSignature(many(lots))));
+    expect(seen.size).toBe(1000);
+  });
 });

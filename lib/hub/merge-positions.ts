@@ -60,12 +60,25 @@ export function nextTopicValue(held: HubPayload | undefined, data: HubPayload): 
 }
 
 /**
- * What a page rendered from positions, as a string that changes exactly when balances change (order and
+ * What a page rendered from positions, as a short string that changes when balances change (order and
  * formatting aside): a page compares its first live snapshot against it, since a trade may land between
- * the server's render and the stream's first event.
+ * the server's render and the stream's first event. A 64-bit digest of the balances rather than the
+ * balances themselves: a page carries it in its payload, and a hundred positions spell out to kilobytes.
  */
 export function positionsSignature(positions: PositionsDto): string {
   const money = (list: MoneyDto[]) => list.filter((m) => !isZero(m.amount)).map((m) => `${m.currency}:${decimalToNanos(m.amount)}`).sort();
   const balances = (list: SecurityBalanceDto[]) => list.map((b) => `${balanceKey(b)}:${decimalToNanos(b.balance || '0')}:${decimalToNanos(b.blocked || '0')}`).sort();
-  return JSON.stringify([money(positions.money), money(positions.blocked), balances(positions.securities), balances(positions.futures), balances(positions.options)]);
+  return digest64(JSON.stringify([money(positions.money), money(positions.blocked), balances(positions.securities), balances(positions.futures), balances(positions.options)]));
+}
+
+/** Two 32-bit FNV-1a hashes from different starting points, as 16 hex digits. Change detection, not security. */
+function digest64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }

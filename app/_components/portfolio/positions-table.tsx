@@ -1,15 +1,18 @@
 'use client';
 // An account's positions and cash. Current prices follow `lastPrice:<uid>` live, converted to money with
 // the row's priceUnit (bond ticks are % of nominal); the account's own money as a position has no price.
+// Eight columns fit a laptop's width: the figures carry their currency, and blocked units show under the
+// quantity only when there are any.
 // A client component, though it has no state of its own: the page sends its rows once, as data, instead of
 // as a rendered tree (HTML plus a React payload of every cell, twice the bytes and most of a page's render).
-import { useTranslations } from 'next-intl';
+import { useLocale, useTranslations } from 'next-intl';
 import { useLinksWithin } from '@/app/_components/ui/link';
 import { formatTopic } from '@/lib/hub/topics';
 import type { AccountPortfolioDto } from '@/lib/portfolio/dto';
 import { Card } from '../ui/card';
 import { LivePrice } from '../live';
-import { Money, Percent, Price, Quantity } from './format';
+import { decimalToNanos, type AmountLocale } from '@/lib/money';
+import { Money, moneyText, Percent, priceText, quantityText } from './format';
 import { useTypeName } from './instrument-type-name';
 import { ScrollRegion } from '../ui/scroll-region';
 
@@ -18,6 +21,8 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
   const instrument = useTranslations('instrument');
   const typeName = useTypeName();
   const links = useLinksWithin();
+  const locale = useLocale() as AmountLocale;
+  // Plain figures are bare text: the table sets tabular numbers for all its cells.
   return (
     <Card aria-labelledby="positions-title">
       <h2 id="positions-title" className="text-base font-semibold text-slate-900">
@@ -38,8 +43,6 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
                 <th scope="col" className="num">{t('currentPrice')}</th>
                 <th scope="col" className="num">{t('value')}</th>
                 <th scope="col" className="num">{t('yield')}</th>
-                <th scope="col" className="num">{t('blocked')}</th>
-                <th scope="col">{t('currency')}</th>
               </tr>
             </thead>
             <tbody {...links}>
@@ -52,9 +55,12 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
                     <div className="note">{position.ticker}</div>
                   </td>
                   <td className="text-slate-700">{typeName(position.instrumentType)}</td>
-                  <td className="num"><Quantity value={position.quantity} /></td>
-                  <td className="num"><Quantity value={position.lots} /></td>
-                  <td className="num">{position.cashLike ? '—' : <Price amount={position.averagePrice?.amount} currency={position.averagePrice?.currency} unit={position.priceUnit} />}</td>
+                  <td className="num">
+                    {quantityText(locale, position.quantity)}
+                    {decimalToNanos(position.blocked) !== 0n && <div className="note">{t('blockedNote', { quantity: quantityText(locale, position.blocked) })}</div>}
+                  </td>
+                  <td className="num">{quantityText(locale, position.lots)}</td>
+                  <td className="num">{position.cashLike ? '—' : priceText(locale, position.averagePrice?.amount, position.averagePrice?.currency, position.priceUnit)}</td>
                   <td className="num">
                     {position.cashLike ? (
                       '—'
@@ -68,13 +74,11 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
                       />
                     )}
                   </td>
-                  <td className="num"><Money amount={position.value?.amount} currency={position.value?.currency} /></td>
+                  <td className="num">{moneyText(locale, position.value?.amount, position.value?.currency)}</td>
                   <td className="num">
                     <Money amount={position.expectedYield?.amount} currency={position.expectedYield?.currency} signed />
                     <div className="text-xs"><Percent value={position.expectedYieldPercent} signed /></div>
                   </td>
-                  <td className="num"><Quantity value={position.blocked} /></td>
-                  <td className="text-slate-700">{position.currency}</td>
                 </tr>
               ))}
             </tbody>
@@ -87,6 +91,7 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
 
 export function CashTable({ cash }: { cash: AccountPortfolioDto['cash'] }) {
   const t = useTranslations('accountPage');
+  const locale = useLocale() as AmountLocale;
   if (cash.length === 0) return null;
   return (
     <Card aria-labelledby="cash-title">
@@ -105,8 +110,8 @@ export function CashTable({ cash }: { cash: AccountPortfolioDto['cash'] }) {
           {cash.map((row) => (
             <tr key={row.currency}>
               <th scope="row" className="text-slate-900">{row.currency}</th>
-              <td className="num"><Money amount={row.available} currency={row.currency} /></td>
-              <td className="num"><Money amount={row.blocked} currency={row.currency} /></td>
+              <td className="num">{moneyText(locale, row.available, row.currency)}</td>
+              <td className="num">{moneyText(locale, row.blocked, row.currency)}</td>
             </tr>
           ))}
         </tbody>
