@@ -8,6 +8,7 @@
 //     [--server compiled|tsx]              (the compiled server `npm start` runs, or the TypeScript sources through tsx)
 //     [--node-options '--max-semi-space-size=…']   (the server's node flags instead of npm start's; ' ' for none)
 //     [--node /path/to/node]               (another Node.js for the server only, e.g. 24 LTS beside the system's 20)
+//     [--warmup 10]                        (seconds of unmeasured load on each URL first, at 10 users)
 // RSS is read right after start, after one request to each URL, every 5 s under load (reported per
 // minute, so growth between minute 5 and 10 of a long run shows) and 10 s after the last URL.
 // /api/health runs in the same run as the floor (the cost of the HTTP stack and the session-less path).
@@ -25,6 +26,9 @@ const PORT = Number(option('port', '3950'));
 /** --profile DIR: the server writes a CPU profile there (--cpu-prof), for the URLs given by --only. */
 const PROFILE_DIR = option('profile', '');
 const ONLY = option('only', '');
+/** Unmeasured load first: a fresh server needs about a minute of it before V8 has optimized the hot paths (on
+ *  PGlite an overview cost 12.5 CPU-ms in the first minute, 8.7 in the second), and a server runs for days. */
+const WARMUP_SECONDS = Number(option('warmup', '10'));
 const BASE = `http://127.0.0.1:${PORT}`;
 const SERVER = option('server', 'compiled');
 if (SERVER !== 'compiled' && SERVER !== 'tsx') throw new Error('--server is compiled or tsx');
@@ -54,22 +58,11 @@ interface Result {
   rssMaxByMinuteMiB: number[];
 }
 
-async function load(pid: number, url: string, users: number, cookie: string | null): Promise<Result> {
-  const headers = cookie ? { cookie } : undefined;
-  // Warm-up: caches, JIT, the first render of each page.
-  for (let i = 0; i < 5; i++) await (await fetch(`${BASE}${url}`, { headers })).arrayBuffer();
+/** A closed loop of `users` requesting `url` until `end`; each request's latency and the last body's size. */
+async function closedLoop(url: string, users: number, headers: Record<string, string> | undefined, end: number) {
   const latencies: number[] = [];
   let errors = 0;
   let bodyBytes = 0;
-  const end = Date.now() + SECONDS * 1000;
-  const cpuBefore = cpuMs(pid);
-  const started = performance.now();
-  const rssMaxByMinuteMiB: number[] = [];
-  const sample = () => {
-    const minute = Math.floor((performance.now() - started) / 60_000);
-    rssMaxByMinuteMiB[minute] = Math.max(rssMaxByMinuteMiB[minute] ?? 0, rssMiB(pid));
-  };
-  const sampler = setInterval(sample, 5_000);
   await Promise.all(
     Array.from({ length: users }, async () => {
       while (Date.now() < end) {
@@ -81,6 +74,23 @@ async function load(pid: number, url: string, users: number, cookie: string | nu
       }
     }),
   );
+  return { latencies, errors, bodyBytes };
+}
+
+async function load(pid: number, url: string, users: number, cookie: string | null): Promise<Result> {
+  const headers = cookie ? { cookie } : undefined;
+  // Warm-up: caches, JIT, the first render of each page.
+  for (let i = 0; i < 5; i++) await (await fetch(`${BASE}${url}`, { headers })).arrayBuffer();
+  const end = Date.now() + SECONDS * 1000;
+  const cpuBefore = cpuMs(pid);
+  const started = performance.now();
+  const rssMaxByMinuteMiB: number[] = [];
+  const sample = () => {
+    const minute = Math.floor((performance.now() - started) / 60_000);
+    rssMaxByMinuteMiB[minute] = Math.max(rssMaxByMinuteMiB[minute] ?? 0, rssMiB(pid));
+  };
+  const sampler = setInterval(sample, 5_000);
+  const { latencies, errors, bodyBytes } = await closedLoop(url, users, headers, end);
   clearInterval(sampler);
   sample();
   const elapsed = (performance.now() - started) / 1000;
@@ -139,6 +149,7 @@ async function main() {
     for (const [url, signedIn] of targets) await (await fetch(`${BASE}${url}`, { headers: signedIn ? { cookie } : undefined })).arrayBuffer();
     await new Promise((r) => setTimeout(r, 5_000));
     const afterFirstRequestsRss = rssMiB(server.pid!);
+    for (const [url, signedIn] of targets) await closedLoop(url, 10, signedIn ? { cookie } : undefined, Date.now() + WARMUP_SECONDS * 1000);
     const results: Result[] = [];
     for (const users of USERS) {
       for (const [url, signedIn] of targets.filter(([url]) => !ONLY || url.startsWith(ONLY))) {
@@ -155,6 +166,7 @@ async function main() {
       server: [SERVER, ...NODE_OPTIONS].join(' '),
       serverNode: execFileSync(SERVER_NODE, ['--version'], { encoding: 'utf8' }).trim(),
       seconds: SECONDS,
+      warmupSeconds: WARMUP_SECONDS,
       idleRssMiB: idleRss,
       afterFirstRequestsRssMiB: afterFirstRequestsRss,
       afterRunRssMiB: afterRunRss,
