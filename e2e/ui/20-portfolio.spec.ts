@@ -46,6 +46,9 @@ test('an account page lists positions with live prices and cash', async ({ page 
   const sber = positions.locator('tr[data-ticker="SBER"]');
   await expect(sber).toContainText('Сбер Банк');
   await expect(sber.locator(`[data-live-price="lastPrice:${SBER}"]`)).toContainText('RUB');
+  // The demo holds one lot of SBER blocked: the note shows under the quantity, and only where there is one.
+  await expect(sber.getByText('10 blocked')).toBeVisible();
+  await expect(positions.getByText(/ blocked$/)).toHaveCount(1);
   await expect(page.getByRole('region', { name: 'Cash' })).toContainText('USD');
 });
 

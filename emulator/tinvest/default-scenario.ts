@@ -291,6 +291,11 @@ function history(plan: HistoryPlan, insts: Inst[], prices: PriceProcess, to: num
 }
 
 /** The default demo scenario: history dated relative to `now` (deterministic for a given day). */
+/** One lot of the broker account's SBER (a core holding, always there) is blocked, as an open sell order would hold it, so the pages show blocked units. */
+function blockOneSberLot(position: History['positions'][number]) {
+  return position.instrument === KNOWN_UIDS.SBER ? { ...position, blocked: 10 } : position;
+}
+
 export function buildDefaultScenario(now: Date = new Date()): Scenario {
   const today = Math.floor(now.getTime() / DAY) * DAY;
   const insts = instruments();
@@ -321,7 +326,7 @@ export function buildDefaultScenario(now: Date = new Date()): Scenario {
     ],
     instruments: insts,
     accounts: [
-      { id: DEMO_ACCOUNTS.broker, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'broker', name: 'Брокерский счёт', status: 'open', openedDate: opened.broker, money: broker.money, positions: broker.positions, operations: broker.ops },
+      { id: DEMO_ACCOUNTS.broker, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'broker', name: 'Брокерский счёт', status: 'open', openedDate: opened.broker, money: broker.money, positions: broker.positions.map(blockOneSberLot), operations: broker.ops },
       { id: DEMO_ACCOUNTS.iis, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'iis', name: 'ИИС', status: 'open', openedDate: opened.iis, money: iis.money, positions: iis.positions, operations: iis.ops },
       { id: DEMO_ACCOUNTS.closed, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000001', type: 'broker', name: 'Старый счёт', status: 'closed', openedDate: '2019-06-01T10:00:00Z', closedDate: '2023-02-28T15:00:00Z' },
       { id: DEMO_ACCOUNTS.other, userId: 'a1f0c3e2-5b7d-4e8f-9a10-000000000002', type: 'broker', name: 'Основной', status: 'open', openedDate: opened.other, margin: true, money: other.money, positions: other.positions, operations: other.ops },

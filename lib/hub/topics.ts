@@ -41,6 +41,9 @@ export type AccountTopic = Extract<Topic, { accountId: string }>;
 const ID = /^[A-Za-z0-9_.-]{1,64}$/;
 export const MAX_TOPIC_LENGTH = 200;
 
+/** Whether an id (an instrument uid, a token id) can be part of a topic's key. */
+export const isTopicId = (value: string) => ID.test(value);
+
 /** The key of a topic, e.g. `orderBook:<uid>:20`; throws on an invalid topic. */
 export function formatTopic(topic: Topic): string {
   const key = unchecked(topic);

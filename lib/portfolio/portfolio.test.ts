@@ -174,7 +174,7 @@ describe('account page', () => {
   it('lists positions with names, lots, value and yield, and cash by currency', async () => {
     const page = await m.getAccountPortfolio(owner, tokenId, DEMO_ACCOUNTS.broker);
     const sber = page.positions.find((p) => p.ticker === 'SBER')!;
-    expect(sber).toMatchObject({ name: 'Сбер Банк', lot: 10, instrumentType: 'share', currency: 'RUB', blocked: '0' });
+    expect(sber).toMatchObject({ name: 'Сбер Банк', lot: 10, instrumentType: 'share', currency: 'RUB', blocked: '10' });
     expect(sber.lots).toBe(m.aggregate.roundDecimal(String(Number(sber.quantity) / 10), 0));
     expect(sber.value!.amount).toBe(m.aggregate.multiplyDecimals(sber.quantity, sber.currentPrice!.amount));
     expect(page.cash.map((c) => c.currency)).toEqual(['RUB', 'USD']);

@@ -7,7 +7,7 @@
 // as a rendered tree (HTML plus a React payload of every cell, twice the bytes and most of a page's render).
 import { useLocale, useTranslations } from 'next-intl';
 import { useLinksWithin } from '@/app/_components/ui/link';
-import { formatTopic } from '@/lib/hub/topics';
+import { formatTopic, isTopicId } from '@/lib/hub/topics';
 import type { AccountPortfolioDto } from '@/lib/portfolio/dto';
 import { Card } from '../ui/card';
 import { LivePrice } from '../live';
@@ -22,7 +22,9 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
   const typeName = useTypeName();
   const links = useLinksWithin();
   const locale = useLocale() as AmountLocale;
-  // Plain figures are bare text: the table sets tabular numbers for all its cells.
+  // Plain figures are bare text: the table sets tabular numbers for all its cells. A uid no topic or instrument
+  // page can carry (an upstream that left it out) gets neither a live price nor a link, instead of failing the page.
+  const linked = (position: (typeof positions)[number]) => isTopicId(position.instrumentUid);
   return (
     <Card aria-labelledby="positions-title">
       <h2 id="positions-title" className="text-base font-semibold text-slate-900">
@@ -49,9 +51,13 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
               {positions.map((position) => (
                 <tr key={position.instrumentUid} data-ticker={position.ticker} data-instrument-type={position.instrumentType} data-cash-like={position.cashLike || undefined}>
                   <td>
-                    <a href={`/instruments/${position.instrumentUid}?token=${tokenId}`} className="row-link">
-                      {position.name}
-                    </a>
+                    {linked(position) ? (
+                      <a href={`/instruments/${position.instrumentUid}?token=${tokenId}`} className="row-link">
+                        {position.name}
+                      </a>
+                    ) : (
+                      position.name
+                    )}
                     <div className="note">{position.ticker}</div>
                   </td>
                   <td className="text-slate-700">{typeName(position.instrumentType)}</td>
@@ -64,6 +70,8 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
                   <td className="num">
                     {position.cashLike ? (
                       '—'
+                    ) : !linked(position) ? (
+                      priceText(locale, position.currentPrice?.amount, position.currentPrice?.currency, position.priceUnit)
                     ) : (
                       <LivePrice
                         topic={formatTopic({ kind: 'lastPrice', instrumentUid: position.instrumentUid })}
