@@ -290,12 +290,12 @@ function history(plan: HistoryPlan, insts: Inst[], prices: PriceProcess, to: num
   return { ops, positions, money: Object.fromEntries([...money].map(([c, v]) => [c, formatNanos(v)])) };
 }
 
-/** The default demo scenario: history dated relative to `now` (deterministic for a given day). */
 /** One lot of the broker account's SBER (a core holding, always there) is blocked, as an open sell order would hold it, so the pages show blocked units. */
 function blockOneSberLot(position: History['positions'][number]) {
   return position.instrument === KNOWN_UIDS.SBER ? { ...position, blocked: 10 } : position;
 }
 
+/** The default demo scenario: history dated relative to `now` (deterministic for a given day). */
 export function buildDefaultScenario(now: Date = new Date()): Scenario {
   const today = Math.floor(now.getTime() / DAY) * DAY;
   const insts = instruments();

@@ -60,7 +60,7 @@ const count = (html: string, needle: string) => html.split(needle).length - 1;
 describe('PositionsTable', () => {
   it('renders a row for every position, any words and figures, in both languages; live prices and links only where the uid allows', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(position, { selector: (p) => p.instrumentUid, minLength: 1, maxLength: 4 }), fc.constantFrom('en' as const, 'ru' as const), (positions, locale) => {
+      fc.property(fc.array(position, { minLength: 1, maxLength: 4 }), fc.constantFrom('en' as const, 'ru' as const), (positions, locale) => {
         const html = render(positions, locale);
         expect(count(html, '<tr data-ticker=')).toBe(positions.length);
         expect(count(html, 'class="row-link"')).toBe(positions.filter((p) => isTopicId(p.instrumentUid)).length);

@@ -48,8 +48,8 @@ export function PositionsTable({ positions, tokenId }: { positions: AccountPortf
               </tr>
             </thead>
             <tbody {...links}>
-              {positions.map((position) => (
-                <tr key={position.instrumentUid} data-ticker={position.ticker} data-instrument-type={position.instrumentType} data-cash-like={position.cashLike || undefined}>
+              {positions.map((position, index) => (
+                <tr key={position.instrumentUid || `row-${index}`} data-ticker={position.ticker} data-instrument-type={position.instrumentType} data-cash-like={position.cashLike || undefined}>
                   <td>
                     {linked(position) ? (
                       <a href={`/instruments/${position.instrumentUid}?token=${tokenId}`} className="row-link">
