@@ -58,7 +58,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const tables = await db().$queryRaw<{ tablename: string }[]>`
         SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> '_prisma_migrations'`;
       if (tables.length === 0) return;
-      await db().$executeRawUnsafe(`TRUNCATE ${tables.map((table) => `"${table.tablename}"`).join(', ')} CASCADE`);
+      const truncate = `TRUNCATE ${tables.map((table) => `"${table.tablename}"`).join(', ')} CASCADE`;
+      // A write the previous test left running (a batched last-use stamp, say) can lock rows in another order
+      // than TRUNCATE takes its tables; PostgreSQL then ends one side as a deadlock. Once it is done, truncate again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await db().$executeRawUnsafe(truncate);
+          return;
+        } catch (error) {
+          const deadlock = (error as { meta?: { code?: string } }).meta?.code === '40P01';
+          if (!deadlock || attempt === 5) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        }
+      }
     },
     async close() {
       await db().$disconnect();

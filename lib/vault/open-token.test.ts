@@ -145,7 +145,12 @@ describe('openToken refuses altered or moved records', () => {
       expect(failure(() => openToken(ring, { id: 'tok_a', kind: 'tinvest', sealed: padded.join('.') })).reason).toBe('malformed');
       const shortened = [...parts];
       shortened[field] = shortened[field]!.slice(0, -1);
-      expect(failure(() => openToken(ring, { id: 'tok_a', kind: 'tinvest', sealed: shortened.join('.') })).reason).toBe('malformed');
+      // A field of fixed size one character short is malformed; the ciphertext has no fixed size, so a shorter
+      // spelling that is still canonical base64url (it depends on the length and the last bits) is another
+      // ciphertext: tampered. Either way it never opens.
+      const reason = failure(() => openToken(ring, { id: 'tok_a', kind: 'tinvest', sealed: shortened.join('.') })).reason;
+      if (field === 5) expect(['malformed', 'tampered']).toContain(reason);
+      else expect(reason).toBe('malformed');
     }
   });
 });
