@@ -145,12 +145,11 @@ describe('openToken refuses altered or moved records', () => {
       expect(failure(() => openToken(ring, { id: 'tok_a', kind: 'tinvest', sealed: padded.join('.') })).reason).toBe('malformed');
       const shortened = [...parts];
       shortened[field] = shortened[field]!.slice(0, -1);
-      // A field of fixed size one character short is malformed; the ciphertext has no fixed size, so a shorter
+      // A field of fixed size one character short is malformed. The ciphertext has no fixed size: a shorter
       // spelling that is still canonical base64url (it depends on the length and the last bits) is another
-      // ciphertext: tampered. Either way it never opens.
-      const reason = failure(() => openToken(ring, { id: 'tok_a', kind: 'tinvest', sealed: shortened.join('.') })).reason;
-      if (field === 5) expect(['malformed', 'tampered']).toContain(reason);
-      else expect(reason).toBe('malformed');
+      // ciphertext, which fails its tag (tampered); any other is malformed. Either way it never opens.
+      const canonicalCiphertext = field === 5 && Buffer.from(shortened[field], 'base64url').toString('base64url') === shortened[field];
+      expect(failure(() => openToken(ring, { id: 'tok_a', kind: 'tinvest', sealed: shortened.join('.') })).reason).toBe(canonicalCiphertext ? 'tampered' : 'malformed');
     }
   });
 });
